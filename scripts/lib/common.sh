@@ -14,8 +14,12 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# pid_alive PID
-pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
+# pid_alive PID: the process exists and is not a zombie (a killed child not yet reaped).
+pid_alive() {
+  [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null \
+    && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+pid_dead() { ! pid_alive "$1"; }
 
 # wait_http URL TIMEOUT_S [PID] [EXPECT_CODE=200]: polls URL until it answers EXPECT_CODE.
 # Fails early when PID (if given) has exited. Returns 1 on timeout.
