@@ -40,13 +40,17 @@ std::string BioToString(BIO* bio) {
 
 }  // namespace
 
+std::string RsaJwkThumbprint(absl::string_view n_b64, absl::string_view e_b64) {
+  // RFC 7638 §3.2: required members only, lexicographic order, no whitespace.
+  std::string canonical =
+      absl::StrCat(R"({"e":")", e_b64, R"(","kty":"RSA","n":")", n_b64, R"("})");
+  return Base64UrlEncode(Sha256(canonical));
+}
+
 RsaKey::RsaKey(EVP_PKEY* pkey) : pkey_(pkey) {
   n_b64_ = Base64UrlEncode(BigNumParam(pkey_, OSSL_PKEY_PARAM_RSA_N));
   e_b64_ = Base64UrlEncode(BigNumParam(pkey_, OSSL_PKEY_PARAM_RSA_E));
-  // RFC 7638 §3.2: required members only, lexicographic order, no whitespace.
-  std::string canonical = absl::StrCat(R"({"e":")", e_b64_, R"(","kty":"RSA","n":")", n_b64_,
-                                       R"("})");
-  thumbprint_ = Base64UrlEncode(Sha256(canonical));
+  thumbprint_ = RsaJwkThumbprint(n_b64_, e_b64_);
 }
 
 RsaKey::~RsaKey() { EVP_PKEY_free(pkey_); }

@@ -13,6 +13,9 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace nauthera {
 
+// RFC 7638 §3: base64url(SHA-256 of {"e":..,"kty":"RSA","n":..}) from base64url n and e.
+std::string RsaJwkThumbprint(absl::string_view n_b64, absl::string_view e_b64);
+
 class RsaKey {
  public:
   // A fresh RSA key of `bits` (2048 or more).

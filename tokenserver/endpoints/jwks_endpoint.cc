@@ -1,0 +1,37 @@
+#include "tokenserver/endpoints/jwks_endpoint.h"
+
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "tokenserver/state/snapshot.h"
+
+namespace nauthera {
+
+std::string RenderJwks(const Snapshot& snapshot) {
+  nlohmann::ordered_json keys = nlohmann::json::array();
+  // Every published key: the next one (not signing yet), the active one, and retired ones
+  // whose tokens may still be live.
+  for (const PublishedKey& published : snapshot.published_keys()) {
+    nlohmann::ordered_json jwk;
+    jwk["kty"] = "RSA";
+    jwk["use"] = "sig";
+    jwk["alg"] = "RS256";
+    jwk["kid"] = published.kid;
+    jwk["n"] = published.key->ModulusB64();
+    jwk["e"] = published.key->ExponentB64();
+    keys.push_back(std::move(jwk));
+  }
+  nlohmann::ordered_json doc;
+  doc["keys"] = std::move(keys);
+  return doc.dump();
+}
+
+HttpResponse HandleJwks(const HttpRequest& request, const Snapshot& snapshot) {
+  (void)request;
+  HttpResponse response = HttpResponse::Json(200, snapshot.jwks_json());
+  response.SetHeader("Cache-Control",
+                     absl::StrCat("public, max-age=", snapshot.jwks_max_age_seconds()));
+  response.SetHeader("Access-Control-Allow-Origin", "*");
+  return response;
+}
+
+}  // namespace nauthera

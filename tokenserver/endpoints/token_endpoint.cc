@@ -1,0 +1,82 @@
+#include "tokenserver/endpoints/token_endpoint.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/metrics/metrics.h"
+#include "tokenserver/grants/client_credentials_grant.h"
+#include "tokenserver/http/form.h"
+#include "tokenserver/oauth/client_auth.h"
+#include "tokenserver/oauth/oauth_or.h"
+
+namespace nauthera {
+namespace {
+
+using GrantHandler = OAuthOr<HttpResponse> (*)(const GrantContext&);
+
+// The grants this server implements; discovery's grant_types_supported lists the same.
+GrantHandler FindGrant(absl::string_view grant_type) {
+  if (grant_type == "client_credentials") return &HandleClientCredentialsGrant;
+  return nullptr;
+}
+
+OAuthError InvalidRequest(std::string description) {
+  return MakeOAuthError(OAuthErrorCode::kInvalidRequest, std::move(description));
+}
+
+OAuthOr<Form> ParseTokenRequest(const HttpRequest& request) {
+  // RFC 6749 §3.2: the client MUST use POST.
+  if (request.method != "POST") return InvalidRequest("the token endpoint accepts only POST");
+  if (request.body_too_large) {
+    return InvalidRequest(absl::StrCat("request body larger than ", kMaxTokenRequestBytes,
+                                       " bytes"));
+  }
+  // RFC 6749 §4.4.2: parameters in the application/x-www-form-urlencoded body.
+  const std::string* content_type = request.Header("content-type");
+  if (content_type == nullptr || !IsFormContentType(*content_type)) {
+    return InvalidRequest("Content-Type must be application/x-www-form-urlencoded");
+  }
+  // RFC 6749 §2.3.1: credentials MUST NOT be in the request URI; we take no query at all.
+  if (!request.query.empty()) {
+    return InvalidRequest("send parameters in the body, not in the URL query");
+  }
+  auto form = Form::Parse(request.body);
+  if (!form.ok()) return InvalidRequest(std::string(form.status().message()));
+  return *std::move(form);
+}
+
+OAuthOr<HttpResponse> Handle(const HttpRequest& request, const Snapshot& snapshot, int64_t now) {
+  // 1. Method, size, content type, form syntax (no duplicates).
+  auto form = ParseTokenRequest(request);
+  if (!form.ok()) return form.error();
+  // 2. grant_type present and implemented here.
+  std::string grant_type = form->Get("grant_type");
+  if (grant_type.empty()) return InvalidRequest("grant_type is missing");
+  GrantHandler grant = FindGrant(grant_type);
+  if (grant == nullptr) {
+    return MakeOAuthError(OAuthErrorCode::kUnsupportedGrantType,
+                          absl::StrCat("grant_type \"", grant_type, "\" is not supported"));
+  }
+  // 3. Client authentication (RFC 6749 §2.3).
+  auto client = AuthenticateClient(request, form.value(), snapshot);
+  if (!client.ok()) return client.error();
+  // 4. The grant itself.
+  auto response = grant(GrantContext{form.value(), client.value(), snapshot, now});
+  if (response.ok()) Metrics::Global().Increment("nauthera_tokens_issued_total", {grant_type});
+  return response;
+}
+
+}  // namespace
+
+HttpResponse HandleTokenRequest(const HttpRequest& request, const Snapshot& snapshot,
+                                int64_t now) {
+  auto result = Handle(request, snapshot, now);
+  if (result.ok()) return result.value();
+  Metrics::Global().Increment("nauthera_token_errors_total", {std::string(result.error().name())});
+  HttpResponse response = ToHttpResponse(result.error());
+  if (request.method != "POST") {
+    response.status = 405;
+    response.SetHeader("Allow", "POST");
+  }
+  return response;
+}
+
+}  // namespace nauthera

@@ -1,0 +1,86 @@
+#include "tokenserver/http/router.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "common/metrics/metrics.h"
+#include "tokenserver/endpoints/discovery_endpoint.h"
+#include "tokenserver/endpoints/health_endpoint.h"
+#include "tokenserver/endpoints/jwks_endpoint.h"
+#include "tokenserver/endpoints/token_endpoint.h"
+#include "tokenserver/oauth/oauth_error.h"
+
+namespace nauthera {
+namespace {
+
+HttpResponse NotFound() {
+  return HttpResponse::Json(404, R"({"error":"not_found","error_description":"no such endpoint"})");
+}
+
+HttpResponse MethodNotAllowed(absl::string_view allow) {
+  HttpResponse response = HttpResponse::Json(
+      405, R"({"error":"invalid_request","error_description":"method not allowed"})");
+  response.SetHeader("Allow", allow);
+  return response;
+}
+
+void DefineMetrics() {
+  Metrics& m = Metrics::Global();
+  m.DefineCounter("nauthera_http_requests_total", "HTTP requests by endpoint and status",
+                  {"endpoint", "code"});
+  m.DefineHistogram("nauthera_http_request_duration_seconds", "HTTP request latency",
+                    {"endpoint"}, {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5});
+  m.DefineCounter("nauthera_tokens_issued_total", "Tokens issued by grant type", {"grant_type"});
+  m.DefineCounter("nauthera_token_errors_total", "Token endpoint errors by OAuth error code",
+                  {"error"});
+}
+
+}  // namespace
+
+Router::Router(const StateHolder* state, std::function<int64_t()> now)
+    : state_(state), now_(std::move(now)) {
+  DefineMetrics();
+}
+
+HttpResponse Router::Route(const HttpRequest& request, absl::string_view* endpoint) const {
+  const std::string& path = request.path;
+  bool get = request.method == "GET" || request.method == "HEAD";
+  if (path == "/healthz") return *endpoint = "healthz", HandleHealthz();
+  if (path == "/metrics") return *endpoint = "metrics", HandleMetrics();
+  std::shared_ptr<const Snapshot> snapshot = state_->Get();
+  if (path == "/readyz") return *endpoint = "readyz", HandleReadyz(snapshot.get());
+  if (path == "/oauth2/token") {
+    *endpoint = "token";
+    if (!snapshot) {
+      return ToHttpResponse(MakeOAuthError(OAuthErrorCode::kTemporarilyUnavailable,
+                                           "no state received from the controller yet"));
+    }
+    return HandleTokenRequest(request, *snapshot, now_());
+  }
+  bool discovery = path == "/.well-known/openid-configuration" ||
+                   path == "/.well-known/oauth-authorization-server";
+  if (discovery || path == "/oauth2/jwks") {
+    *endpoint = discovery ? "discovery" : "jwks";
+    if (!get) return MethodNotAllowed("GET, HEAD");
+    if (!snapshot) return HttpResponse::Text(503, "no state received from the controller yet\n");
+    return discovery ? HandleDiscovery(request, *snapshot) : HandleJwks(request, *snapshot);
+  }
+  return NotFound();
+}
+
+HttpResponse Router::Handle(const HttpRequest& request) const {
+  auto start = std::chrono::steady_clock::now();
+  absl::string_view endpoint = "other";
+  HttpResponse response = Route(request, &endpoint);
+  response.SetHeader("X-Content-Type-Options", "nosniff");
+  if (request.method == "HEAD") response.body.clear();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Metrics& m = Metrics::Global();
+  m.Increment("nauthera_http_requests_total",
+              {std::string(endpoint), std::to_string(response.status)});
+  m.Observe("nauthera_http_request_duration_seconds", {std::string(endpoint)}, seconds);
+  return response;
+}
+
+}  // namespace nauthera

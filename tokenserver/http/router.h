@@ -1,0 +1,30 @@
+// Maps paths to endpoints. Every request reads the current snapshot once, at its start; before
+// the first state arrives the OAuth endpoints answer 503 temporarily_unavailable.
+#ifndef NAUTHERA_TOKENSERVER_HTTP_ROUTER_H_
+#define NAUTHERA_TOKENSERVER_HTTP_ROUTER_H_
+
+#include <cstdint>
+#include <functional>
+
+#include "common/http/http_types.h"
+#include "tokenserver/state/state_holder.h"
+
+namespace nauthera {
+
+class Router {
+ public:
+  // `now` returns unix seconds; injected so tests control time.
+  Router(const StateHolder* state, std::function<int64_t()> now);
+
+  HttpResponse Handle(const HttpRequest& request) const;
+
+ private:
+  HttpResponse Route(const HttpRequest& request, absl::string_view* endpoint) const;
+
+  const StateHolder* state_;
+  std::function<int64_t()> now_;
+};
+
+}  // namespace nauthera
+
+#endif  // NAUTHERA_TOKENSERVER_HTTP_ROUTER_H_

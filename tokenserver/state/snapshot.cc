@@ -1,0 +1,99 @@
+#include "tokenserver/state/snapshot.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/util/status_macros.h"
+#include "common/util/url.h"
+#include "tokenserver/endpoints/discovery_endpoint.h"
+#include "tokenserver/endpoints/jwks_endpoint.h"
+
+namespace nauthera {
+namespace {
+
+constexpr size_t kHmacSha256Size = 32;
+
+absl::Status CheckClient(const v1::Client& client) {
+  auto fail = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("client ", client.namespace_(), "/", client.name(), ": ", why));
+  };
+  if (client.client_id().empty()) return fail("empty client_id");
+  if (client.kind() == v1::Client::KIND_UNSPECIFIED) return fail("kind not set");
+  if (client.auth_methods().empty()) return fail("no authentication method");
+  bool is_public = client.auth_methods_size() == 1 && client.auth_methods(0) == "none";
+  if (!is_public && (client.secret_hash().digest().size() != kHmacSha256Size ||
+                     client.secret_hash().salt().empty())) {
+    return fail("confidential client without a valid secret hash");
+  }
+  if (client.policy().access_token_ttl_seconds() <= 0) return fail("access token TTL not set");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Create(v1::State state) {
+  std::shared_ptr<Snapshot> snapshot(new Snapshot());
+  snapshot->state_ = std::move(state);
+  if (snapshot->state_.version().empty()) return absl::InvalidArgumentError("state has no version");
+  RETURN_IF_ERROR(ValidateIssuerUrl(snapshot->issuer()));
+  if (snapshot->jwks_max_age_seconds() < 0) {
+    return absl::InvalidArgumentError("negative JWKS max-age");
+  }
+  RETURN_IF_ERROR(snapshot->CheckAndPrepareKeys());
+  RETURN_IF_ERROR(snapshot->CheckAndIndexClients());
+  snapshot->discovery_json_ = RenderDiscovery(*snapshot);
+  snapshot->jwks_json_ = RenderJwks(*snapshot);
+  return std::shared_ptr<const Snapshot>(std::move(snapshot));
+}
+
+absl::Status Snapshot::CheckAndPrepareKeys() {
+  for (const v1::SigningKey& key : state_.signing_keys()) {
+    if (key.algorithm() != "RS256") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("key ", key.kid(), ": unsupported algorithm \"", key.algorithm(), "\""));
+    }
+    auto parsed = RsaKey::FromPrivatePem(key.private_key_pem());
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("key ", key.kid(), ": ", parsed.status().message()));
+    }
+    // The kid is the RFC 7638 thumbprint: a mismatch means a corrupted or forged key entry.
+    if ((*parsed)->Thumbprint() != key.kid()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("key ", key.kid(), ": kid is not the key's RFC 7638 thumbprint"));
+    }
+    for (const PublishedKey& seen : keys_) {
+      if (seen.kid == key.kid()) {
+        return absl::InvalidArgumentError(absl::StrCat("key ", key.kid(), " appears twice"));
+      }
+    }
+    std::shared_ptr<const RsaKey> shared(std::move(*parsed));
+    if (key.phase() == v1::SigningKey::ACTIVE) {
+      if (active_key_) return absl::InvalidArgumentError("more than one ACTIVE signing key");
+      active_key_ = shared;
+      active_kid_ = key.kid();
+    } else if (key.phase() == v1::SigningKey::PHASE_UNSPECIFIED) {
+      return absl::InvalidArgumentError(absl::StrCat("key ", key.kid(), ": phase not set"));
+    }
+    keys_.push_back(PublishedKey{key.kid(), std::move(shared), key.phase()});
+  }
+  if (!active_key_) return absl::InvalidArgumentError("no ACTIVE signing key");
+  return absl::OkStatus();
+}
+
+absl::Status Snapshot::CheckAndIndexClients() {
+  for (const v1::Client& client : state_.clients()) {
+    RETURN_IF_ERROR(CheckClient(client));
+    if (!clients_.emplace(client.client_id(), &client).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("client_id ", client.client_id(), " appears twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+const v1::Client* Snapshot::FindClient(absl::string_view client_id) const {
+  auto it = clients_.find(client_id);
+  return it == clients_.end() ? nullptr : it->second;
+}
+
+}  // namespace nauthera

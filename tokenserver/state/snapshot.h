@@ -1,0 +1,64 @@
+// One complete, immutable state as received from the controller, checked and prepared for
+// serving: keys parsed once, discovery and JWKS rendered once per version. Requests take a
+// shared_ptr at their start and use that one snapshot to the end.
+#ifndef NAUTHERA_TOKENSERVER_STATE_SNAPSHOT_H_
+#define NAUTHERA_TOKENSERVER_STATE_SNAPSHOT_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/crypto/rsa_key.h"
+#include "nauthera/v1/state.pb.h"
+
+namespace nauthera {
+
+struct PublishedKey {
+  std::string kid;
+  std::shared_ptr<const RsaKey> key;
+  v1::SigningKey::Phase phase;
+};
+
+class Snapshot {
+ public:
+  // Checks `state` for consistency (the token server's half of the xDS contract) and prepares
+  // it. An error says what is wrong; the caller NACKs and keeps its last good snapshot.
+  static absl::StatusOr<std::shared_ptr<const Snapshot>> Create(v1::State state);
+
+  const std::string& version() const { return state_.version(); }
+  const std::string& issuer() const { return state_.issuer().issuer_url(); }
+  int64_t generated_at() const { return state_.generated_at(); }
+
+  // The key that signs new tokens, and its kid.
+  const RsaKey& active_key() const { return *active_key_; }
+  const std::string& active_kid() const { return active_kid_; }
+  const std::vector<PublishedKey>& published_keys() const { return keys_; }
+
+  // nullptr when no client has this id.
+  const v1::Client* FindClient(absl::string_view client_id) const;
+  size_t client_count() const { return clients_.size(); }
+
+  // Rendered once per version.
+  const std::string& discovery_json() const { return discovery_json_; }
+  const std::string& jwks_json() const { return jwks_json_; }
+  int64_t jwks_max_age_seconds() const { return state_.issuer().jwks_max_age_seconds(); }
+
+ private:
+  Snapshot() = default;
+  absl::Status CheckAndPrepareKeys();
+  absl::Status CheckAndIndexClients();
+
+  v1::State state_;
+  std::vector<PublishedKey> keys_;
+  std::shared_ptr<const RsaKey> active_key_;
+  std::string active_kid_;
+  std::map<std::string, const v1::Client*, std::less<>> clients_;
+  std::string discovery_json_;
+  std::string jwks_json_;
+};
+
+}  // namespace nauthera
+
+#endif  // NAUTHERA_TOKENSERVER_STATE_SNAPSHOT_H_

@@ -1,0 +1,180 @@
+#include "tokenserver/state/state_client.h"
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/crypto/random.h"
+#include "common/metrics/metrics.h"
+#include "common/util/log.h"
+#include "common/util/url.h"
+
+namespace nauthera {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+bool IsLoopbackAddress(absl::string_view address) {
+  size_t colon = address.rfind(':');
+  absl::string_view host = address.substr(0, colon);
+  if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
+  return IsLoopbackHost(host);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<StateClient>> StateClient::Create(
+    const StateClientOptions& options, StateHolder* holder) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  int set = !options.tls_ca_file.empty() + !options.tls_cert_file.empty() +
+            !options.tls_key_file.empty();
+  if (set == 3) {
+    grpc::SslCredentialsOptions ssl;
+    auto ca = ReadFile(options.tls_ca_file);
+    auto cert = ReadFile(options.tls_cert_file);
+    auto key = ReadFile(options.tls_key_file);
+    for (const auto* file : {&ca, &cert, &key}) {
+      if (!file->ok()) return file->status();
+    }
+    ssl.pem_root_certs = *ca;
+    ssl.pem_cert_chain = *cert;
+    ssl.pem_private_key = *key;
+    credentials = grpc::SslCredentials(ssl);
+  } else if (set == 0) {
+    if (!IsLoopbackAddress(options.controller_address)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "controller ", options.controller_address,
+          " is not on loopback: controller <-> token server traffic must be mutual TLS; set "
+          "--grpc-tls-ca, --grpc-tls-cert and --grpc-tls-key"));
+    }
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    return absl::InvalidArgumentError(
+        "--grpc-tls-ca, --grpc-tls-cert and --grpc-tls-key must be given together");
+  }
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 20000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  auto channel = grpc::CreateCustomChannel(options.controller_address, credentials, args);
+  return std::unique_ptr<StateClient>(new StateClient(std::move(channel), options.node_id, holder));
+}
+
+StateClient::StateClient(std::shared_ptr<grpc::Channel> channel, std::string node_id,
+                         StateHolder* holder)
+    : stub_(v1::StateService::NewStub(channel)), node_id_(std::move(node_id)), holder_(holder) {
+  Metrics& m = Metrics::Global();
+  m.DefineGauge("nauthera_tokenserver_controller_connected",
+                "1 while the state stream to the controller is up");
+  m.DefineCounter("nauthera_tokenserver_states_applied_total", "States checked and applied");
+  m.DefineCounter("nauthera_tokenserver_states_rejected_total",
+                  "States that failed the consistency check (NACKed)");
+  m.DefineGauge("nauthera_tokenserver_state_generated_timestamp_seconds",
+                "When the controller built the state being served");
+}
+
+StateClient::~StateClient() { Stop(); }
+
+void StateClient::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void StateClient::Stop() {
+  stopping_ = true;
+  {
+    std::lock_guard<std::mutex> lock(context_mu_);
+    if (context_ != nullptr) context_->TryCancel();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void StateClient::Run() {
+  auto backoff = std::chrono::milliseconds(100);
+  const auto max_backoff = std::chrono::milliseconds(3000);
+  while (!stopping_) {
+    if (RunStream()) backoff = std::chrono::milliseconds(100);
+    if (stopping_) break;
+    // Jitter spreads the reconnects of many replicas after a controller restart.
+    auto jitter = std::chrono::milliseconds(static_cast<unsigned char>(RandomBytes(1)[0]) % 100);
+    auto until = std::chrono::steady_clock::now() + backoff + jitter;
+    while (!stopping_ && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    backoff = std::min(backoff * 2, max_backoff);
+  }
+}
+
+bool StateClient::RunStream() {
+  grpc::ClientContext context;
+  {
+    std::lock_guard<std::mutex> lock(context_mu_);
+    if (stopping_) return false;
+    context_ = &context;
+  }
+  auto stream = stub_->Subscribe(&context);
+  v1::SubscribeRequest hello;
+  hello.set_node_id(node_id_);
+  if (auto current = holder_->Get()) hello.set_serving_version(current->version());
+  bool received = false;
+  if (stream->Write(hello)) {
+    v1::State state;
+    while (stream->Read(&state)) {
+      if (!received) {
+        LogInfo("connected to controller", {{"node_id", node_id_}});
+        connected_ = true;
+        Metrics::Global().Set("nauthera_tokenserver_controller_connected", {}, 1);
+      }
+      received = true;
+      Apply(std::move(state), stream.get());
+      state = v1::State();
+    }
+  }
+  stream->WritesDone();
+  grpc::Status status = stream->Finish();
+  {
+    std::lock_guard<std::mutex> lock(context_mu_);
+    context_ = nullptr;
+  }
+  if (connected_.exchange(false) || !stopping_) {
+    Metrics::Global().Set("nauthera_tokenserver_controller_connected", {}, 0);
+    auto current = holder_->Get();
+    LogWarning("state stream to controller ended; serving the last good state",
+               {{"error", status.error_message()},
+                {"serving_version", current ? current->version() : "none"}});
+  }
+  return received;
+}
+
+void StateClient::Apply(v1::State state,
+                        grpc::ClientReaderWriter<v1::SubscribeRequest, v1::State>* stream) {
+  std::string version = state.version();
+  v1::SubscribeRequest reply;
+  reply.set_node_id(node_id_);
+  reply.set_version(version);
+  auto snapshot = Snapshot::Create(std::move(state));
+  if (snapshot.ok()) {
+    holder_->Set(*snapshot);
+    Metrics::Global().Increment("nauthera_tokenserver_states_applied_total");
+    Metrics::Global().Set("nauthera_tokenserver_state_generated_timestamp_seconds", {},
+                          static_cast<double>((*snapshot)->generated_at()));
+    LogInfo("state applied", {{"version", version},
+                              {"clients", std::to_string((*snapshot)->client_count())},
+                              {"signing_kid", (*snapshot)->active_kid()}});
+  } else {
+    reply.set_error_detail(std::string(snapshot.status().message()));
+    Metrics::Global().Increment("nauthera_tokenserver_states_rejected_total");
+    LogError("state refused; keeping the last good state",
+             {{"version", version}, {"error", std::string(snapshot.status().message())}});
+  }
+  if (auto current = holder_->Get()) reply.set_serving_version(current->version());
+  stream->Write(reply);
+}
+
+}  // namespace nauthera

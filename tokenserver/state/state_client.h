@@ -1,0 +1,61 @@
+// Subscribes to the controller's state stream and keeps the StateHolder current.
+//
+// Each State is checked (Snapshot::Create) before it is applied: ACK when applied, NACK with
+// the reason when refused, and the last good snapshot keeps serving. When the controller is
+// away the stream is re-dialled with capped exponential backoff; serving never stops.
+#ifndef NAUTHERA_TOKENSERVER_STATE_STATE_CLIENT_H_
+#define NAUTHERA_TOKENSERVER_STATE_STATE_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "nauthera/v1/state.grpc.pb.h"
+#include "tokenserver/state/state_holder.h"
+
+namespace nauthera {
+
+struct StateClientOptions {
+  std::string controller_address;  // "127.0.0.1:7070"
+  std::string node_id;
+  // All three set: mutual TLS. All empty: plaintext (loopback only; checked by Create).
+  std::string tls_ca_file;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+};
+
+class StateClient {
+ public:
+  static absl::StatusOr<std::unique_ptr<StateClient>> Create(const StateClientOptions& options,
+                                                             StateHolder* holder);
+  ~StateClient();
+
+  void Start();
+  void Stop();
+  bool connected() const { return connected_.load(); }
+
+ private:
+  StateClient(std::shared_ptr<grpc::Channel> channel, std::string node_id, StateHolder* holder);
+  void Run();
+  // One stream from dial to end; returns whether any state was received.
+  bool RunStream();
+  void Apply(v1::State state, grpc::ClientReaderWriter<v1::SubscribeRequest, v1::State>* stream);
+
+  std::unique_ptr<v1::StateService::Stub> stub_;
+  std::string node_id_;
+  StateHolder* holder_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> connected_{false};
+  std::mutex context_mu_;
+  grpc::ClientContext* context_ = nullptr;  // the live stream's, for Stop()
+  std::thread thread_;
+};
+
+}  // namespace nauthera
+
+#endif  // NAUTHERA_TOKENSERVER_STATE_STATE_CLIENT_H_

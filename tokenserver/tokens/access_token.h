@@ -1,0 +1,39 @@
+// Access tokens: JWTs in the RFC 9068 profile, so resource servers (kube-apiserver among them)
+// validate them offline against JWKS.
+#ifndef NAUTHERA_TOKENSERVER_TOKENS_ACCESS_TOKEN_H_
+#define NAUTHERA_TOKENSERVER_TOKENS_ACCESS_TOKEN_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+#include "tokenserver/state/snapshot.h"
+
+namespace nauthera {
+
+struct AccessTokenRequest {
+  const v1::Client* client = nullptr;
+  std::string subject;              // "sub"
+  std::vector<std::string> scopes;  // granted
+  int64_t now = 0;                  // unix seconds
+};
+
+struct IssuedAccessToken {
+  std::string jwt;
+  int64_t expires_in = 0;
+};
+
+// RFC 9068 §2.2 claims: iss, exp, aud, sub, client_id, iat, jti, scope; plus the identity
+// claims each granted scope releases (policy scope_claims), e.g. email -> email,
+// email_verified (a JSON boolean, as kube-apiserver requires); groups -> groups.
+nlohmann::ordered_json AccessTokenClaims(const Snapshot& snapshot, const AccessTokenRequest& req,
+                                         absl::string_view jti);
+
+absl::StatusOr<IssuedAccessToken> IssueAccessToken(const Snapshot& snapshot,
+                                                   const AccessTokenRequest& request);
+
+}  // namespace nauthera
+
+#endif  // NAUTHERA_TOKENSERVER_TOKENS_ACCESS_TOKEN_H_
