@@ -1,0 +1,62 @@
+#include <catch2/catch.hpp>
+
+#include <functional>
+
+#include "nlohmann/json.hpp"
+#include "tests/tokenserver/test_state.h"
+
+namespace nauthera {
+
+TEST_CASE("a consistent state becomes a snapshot with discovery and JWKS rendered") {
+  auto snapshot = testing::TestSnapshot();
+  CHECK(snapshot->issuer() == testing::kIssuer);
+  CHECK(snapshot->client_count() == 2);
+  auto discovery = nlohmann::json::parse(snapshot->discovery_json());
+  CHECK(discovery["issuer"] == testing::kIssuer);
+  CHECK(discovery["token_endpoint"] == std::string(testing::kIssuer) + "/oauth2/token");
+  CHECK(discovery["jwks_uri"] == std::string(testing::kIssuer) + "/oauth2/jwks");
+  CHECK(discovery["grant_types_supported"] == nlohmann::json({"client_credentials"}));
+  auto jwks = nlohmann::json::parse(snapshot->jwks_json());
+  REQUIRE(jwks["keys"].size() == 1);
+  CHECK(jwks["keys"][0]["kid"] == snapshot->active_kid());
+  CHECK(jwks["keys"][0]["alg"] == "RS256");
+  CHECK_FALSE(jwks["keys"][0].contains("d"));  // never the private exponent
+}
+
+TEST_CASE("inconsistent states are refused with the reason (the token server NACKs them)") {
+  using Mutation = std::function<void(v1::State*)>;
+  auto [name, mutate, fragment] = GENERATE(table<std::string, Mutation, std::string>({
+      {"no version", [](v1::State* s) { s->clear_version(); }, "version"},
+      {"non-loopback http issuer",
+       [](v1::State* s) { s->mutable_issuer()->set_issuer_url("http://auth.example.com"); },
+       "https"},
+      {"no active key",
+       [](v1::State* s) { s->mutable_signing_keys(0)->set_phase(v1::SigningKey::RETIRED); },
+       "no ACTIVE"},
+      {"kid not the thumbprint", [](v1::State* s) { s->mutable_signing_keys(0)->set_kid("x"); },
+       "thumbprint"},
+      {"broken key PEM",
+       [](v1::State* s) { s->mutable_signing_keys(0)->set_private_key_pem("garbage"); },
+       "PEM"},
+      {"unsupported alg", [](v1::State* s) { s->mutable_signing_keys(0)->set_algorithm("HS256"); },
+       "algorithm"},
+      {"two active keys", [](v1::State* s) { *s->add_signing_keys() = s->signing_keys(0); },
+       "twice"},
+      {"duplicate client id",
+       [](v1::State* s) { s->mutable_clients(1)->set_client_id(s->clients(0).client_id()); },
+       "appears twice"},
+      {"confidential client without hash",
+       [](v1::State* s) { s->mutable_clients(0)->clear_secret_hash(); }, "secret hash"},
+      {"no token lifetime",
+       [](v1::State* s) { s->mutable_clients(0)->mutable_policy()->clear_access_token_ttl_seconds(); },
+       "TTL"},
+  }));
+  CAPTURE(name);
+  v1::State state = testing::TestState();
+  mutate(&state);
+  auto snapshot = Snapshot::Create(state);
+  REQUIRE_FALSE(snapshot.ok());
+  CHECK_THAT(std::string(snapshot.status().message()), Catch::Contains(fragment));
+}
+
+}  // namespace nauthera
