@@ -1,0 +1,131 @@
+#include "controller/app/controller_app.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/util/log.h"
+#include "common/util/status_macros.h"
+#include "controller/app/controller_metrics.h"
+#include "controller/app/grpc_server.h"
+#include "controller/app/http_endpoints.h"
+#include "controller/util/private_files.h"
+
+namespace nauthera::controller {
+namespace {
+
+// A level-based controller re-reconciles now and then even when nothing seems to have
+// changed (controller-runtime's resync period): it repairs what no change detection saw.
+constexpr absl::Duration kResyncPeriod = absl::Seconds(60);
+// After a failed pass, retry at this pace rather than every poll.
+constexpr absl::Duration kRetryAfterFailure = absl::Seconds(5);
+
+}  // namespace
+
+ControllerApp::ControllerApp(const ControllerOptions& options) : options_(options) {}
+
+ControllerApp::~ControllerApp() {
+  Stop();
+  ShutdownServers();
+}
+
+void ControllerApp::ShutdownServers() {
+  if (servers_down_) return;
+  servers_down_ = true;
+  // Streams wake and end; then gRPC cancels whatever is left after the deadline.
+  broadcaster_.Shutdown();
+  if (grpc_server_) {
+    grpc_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  }
+  if (http_server_) http_server_->Stop();
+}
+
+absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
+    const ControllerOptions& options) {
+  // 1. Refuse what is unsafe or incomplete.
+  RETURN_IF_ERROR(ValidateOptions(options));
+  std::unique_ptr<ControllerApp> app(new ControllerApp(options));
+  DefineControllerMetrics();
+  // 2. The source and the state folder.
+  FolderSource::Options source_options;
+  source_options.folder = options.manifests;
+  ASSIGN_OR_RETURN(app->source_, FolderSource::Create(source_options));
+  RETURN_IF_ERROR(MakePrivateDirs(options.state_dir));
+  // 3. Signing keys: made once, reused on every later start.
+  std::string keys_path = absl::StrCat(options.state_dir, "/keys/", kSigningKeysSecretName, ".yaml");
+  ASSIGN_OR_RETURN(app->keys_,
+                   KeyRing::LoadOrCreate(keys_path, absl::ToUnixSeconds(absl::Now())));
+  for (const SigningKey& key : app->keys_->keys()) {
+    LogInfo(app->keys_->created() ? "signing key created" : "signing key loaded",
+            {{"kid", key.kid}, {"phase", std::string(KeyPhaseName(key.phase))},
+             {"file", keys_path}});
+  }
+  // 4. Credentials, statuses, the reconcile pass.
+  app->store_ = std::make_unique<FolderCredentialStore>(absl::StrCat(options.state_dir, "/secrets"));
+  app->board_ = std::make_unique<StatusBoard>(options.state_dir);
+  ControllerManager::Options manager_options;
+  manager_options.issuer = IssuerSettings{options.issuer_url, options.jwks_max_age_seconds};
+  app->manager_ = std::make_unique<ControllerManager>(manager_options, *app->store_, *app->keys_,
+                                                      app->broadcaster_, *app->board_);
+  // 5. The servers.
+  app->service_ = std::make_unique<StateServiceImpl>(app->broadcaster_);
+  ASSIGN_OR_RETURN(app->grpc_server_, StartGrpcServer(options, app->service_.get()));
+  ControllerApp* self = app.get();
+  HttpEndpointsDeps deps{&app->ready_, app->board_.get(),
+                         [self] { return self->broadcaster_.Latest()
+                                             ? self->broadcaster_.Latest()->version()
+                                             : std::string(); }};
+  HttpServer::Options http_options;
+  http_options.listen_url = options.http_listen;
+  ASSIGN_OR_RETURN(app->http_server_,
+                   HttpServer::Start(http_options, MakeControllerHttpHandler(std::move(deps))));
+  LogInfo("controller started",
+          {{"manifests", options.manifests}, {"state_dir", options.state_dir},
+           {"issuer_url", options.issuer_url}, {"grpc_listen", options.grpc_listen},
+           {"grpc_tls", options.mutual_tls() ? "mutual" : "none (loopback)"},
+           {"http_listen", options.http_listen}});
+  return app;
+}
+
+void ControllerApp::PollOnce() {
+  bool changed = source_->Refresh();
+  std::string token = store_->ChangeToken();
+  changed = changed || token != secrets_token_;
+  absl::Duration since = absl::Now() - last_pass_;
+  bool due = since >= kResyncPeriod || (reconcile_failed_ && since >= kRetryAfterFailure);
+  if (!changed && !due) return;
+  last_pass_ = absl::Now();
+  absl::Status status = manager_->Reconcile(source_->Current());
+  // Our own writes changed the Secrets: take the token after them, not before.
+  secrets_token_ = store_->ChangeToken();
+  reconcile_failed_ = !status.ok();
+  if (!status.ok()) {
+    LogError("reconcile failed; will retry", {{"error", std::string(status.message())}});
+  } else if (!ready_.exchange(true)) {
+    LogInfo("ready: first reconcile complete", {{"version", manager_->state_version()}});
+  }
+}
+
+void ControllerApp::Run() {
+  while (true) {
+    PollOnce();
+    std::unique_lock<std::mutex> lock(mu_);
+    if (cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.poll_interval),
+                     [this] { return stop_; })) {
+      break;
+    }
+  }
+  LogInfo("controller stopping");
+  ShutdownServers();
+  LogInfo("controller stopped");
+}
+
+void ControllerApp::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+}
+
+}  // namespace nauthera::controller

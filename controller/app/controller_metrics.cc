@@ -1,0 +1,27 @@
+#include "controller/app/controller_metrics.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/metrics/metrics.h"
+
+namespace nauthera::controller {
+
+void DefineControllerMetrics() {
+  Metrics& m = Metrics::Global();
+  m.DefineGauge(metric::kSubscribers, "Token servers subscribed to the state stream.");
+  m.DefineCounter(metric::kStateAcks, "States a token server applied.", {"node_id"});
+  m.DefineCounter(metric::kStateNacks, "States a token server refused.", {"node_id"});
+  m.DefineCounter(metric::kReconciles, "Reconcile passes, by result.", {"result"});
+  m.DefineHistogram(metric::kReconcileSeconds, "Duration of a reconcile pass.", {},
+                    {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5});
+  m.DefineGauge(metric::kObjects, "Objects by kind and Ready reason.", {"kind", "reason"});
+  m.DefineCounter(metric::kStatesPublished, "New state versions published.");
+}
+
+std::string RenderStateVersionInfo(absl::string_view version) {
+  return absl::StrCat("# HELP ", metric::kStateVersionInfo,
+                      " The state version being served to token servers.\n# TYPE ",
+                      metric::kStateVersionInfo, " gauge\n", metric::kStateVersionInfo,
+                      "{version=\"", version, "\"} 1\n");
+}
+
+}  // namespace nauthera::controller

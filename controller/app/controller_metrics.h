@@ -1,0 +1,32 @@
+// The controller's Prometheus metrics, defined in one place.
+#ifndef NAUTHERA_CONTROLLER_APP_CONTROLLER_METRICS_H_
+#define NAUTHERA_CONTROLLER_APP_CONTROLLER_METRICS_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace nauthera::controller {
+namespace metric {
+
+inline constexpr absl::string_view kSubscribers = "nauthera_controller_subscribers";
+inline constexpr absl::string_view kStateAcks = "nauthera_controller_state_acks_total";
+inline constexpr absl::string_view kStateNacks = "nauthera_controller_state_nacks_total";
+inline constexpr absl::string_view kReconciles = "nauthera_controller_reconciles_total";
+inline constexpr absl::string_view kReconcileSeconds = "nauthera_controller_reconcile_seconds";
+inline constexpr absl::string_view kObjects = "nauthera_controller_objects";
+inline constexpr absl::string_view kStatesPublished = "nauthera_controller_states_published_total";
+inline constexpr absl::string_view kStateVersionInfo = "nauthera_controller_state_version_info";
+
+}  // namespace metric
+
+// Defines every metric above in Metrics::Global(). Idempotent.
+void DefineControllerMetrics();
+
+// `nauthera_controller_state_version_info{version="..."} 1`, rendered apart from the registry
+// because an info metric has exactly one series, and the registry cannot drop old ones.
+std::string RenderStateVersionInfo(absl::string_view version);
+
+}  // namespace nauthera::controller
+
+#endif  // NAUTHERA_CONTROLLER_APP_CONTROLLER_METRICS_H_

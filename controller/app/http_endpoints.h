@@ -1,0 +1,28 @@
+// The controller's HTTP endpoints: /healthz (the process runs), /readyz (a first complete
+// reconcile has published a State), /metrics (Prometheus text format), /status (every
+// object's status as JSON).
+#ifndef NAUTHERA_CONTROLLER_APP_HTTP_ENDPOINTS_H_
+#define NAUTHERA_CONTROLLER_APP_HTTP_ENDPOINTS_H_
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "common/http/http_types.h"
+#include "controller/status/status_board.h"
+
+namespace nauthera::controller {
+
+struct HttpEndpointsDeps {
+  const std::atomic<bool>* ready = nullptr;
+  const StatusBoard* board = nullptr;
+  // The state version on the stream ("" before the first).
+  std::function<std::string()> state_version;
+};
+
+// REQUIRES: every pointer in `deps` outlives the handler.
+HttpHandler MakeControllerHttpHandler(HttpEndpointsDeps deps);
+
+}  // namespace nauthera::controller
+
+#endif  // NAUTHERA_CONTROLLER_APP_HTTP_ENDPOINTS_H_

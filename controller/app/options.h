@@ -1,0 +1,37 @@
+// The controller's settings (main.cc maps flags onto them) and the checks that refuse to
+// start with an unsafe or incomplete configuration.
+#ifndef NAUTHERA_CONTROLLER_APP_OPTIONS_H_
+#define NAUTHERA_CONTROLLER_APP_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace nauthera::controller {
+
+struct ControllerOptions {
+  std::string manifests;            // --manifests
+  std::string state_dir = ".state"; // --state-dir
+  std::string issuer_url;           // --issuer-url
+  std::string grpc_listen = "127.0.0.1:7070";
+  std::string http_listen = "http://127.0.0.1:7071";
+  std::string grpc_tls_cert;
+  std::string grpc_tls_key;
+  std::string grpc_client_ca;
+  absl::Duration poll_interval = absl::Milliseconds(500);
+  int64_t jwks_max_age_seconds = 60;
+
+  bool mutual_tls() const { return !grpc_tls_cert.empty(); }
+};
+
+// True for "127.0.0.1:7070", "localhost:7070", "[::1]:7070" and unix: sockets.
+bool IsLoopbackListenAddress(const std::string& address);
+
+// Every reason not to start, as one message a person can act on.
+absl::Status ValidateOptions(const ControllerOptions& options);
+
+}  // namespace nauthera::controller
+
+#endif  // NAUTHERA_CONTROLLER_APP_OPTIONS_H_

@@ -1,0 +1,45 @@
+// The controller's signing keys, kept in a Kubernetes Secret manifest
+// (<state-dir>/keys/nauthera-signing-keys.yaml, namespace nauthera-system, data."keys.json").
+// Made once, on first start, and reused on every later start: a new key would invalidate every
+// token in flight and every relying party's cached JWKS.
+//
+// Rotation (DESIGN.md, Tokens) drops in here: a Rotate(now) step that adds a PUBLISHED key,
+// makes it ACTIVE once every JWKS cache has seen it, and RETIREs the old one until the
+// longest token lifetime has passed. Today there is exactly one ACTIVE key.
+#ifndef NAUTHERA_CONTROLLER_KEYS_KEY_RING_H_
+#define NAUTHERA_CONTROLLER_KEYS_KEY_RING_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "controller/keys/signing_key.h"
+
+namespace nauthera::controller {
+
+inline constexpr absl::string_view kSigningKeysSecretName = "nauthera-signing-keys";
+inline constexpr absl::string_view kSigningKeysNamespace = "nauthera-system";
+
+class KeyRing {
+ public:
+  // Loads the key Secret at `path`, or makes one ACTIVE RSA-2048 key and writes it there when
+  // the file does not exist. Fails (and writes nothing) when the file exists but cannot be
+  // read as a key set: the keys must be repaired, never silently replaced.
+  static absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreate(const std::string& path,
+                                                               int64_t now_unix_seconds);
+
+  const std::vector<SigningKey>& keys() const { return keys_; }
+  // True when LoadOrCreate made the keys rather than loading them.
+  bool created() const { return created_; }
+
+ private:
+  KeyRing(std::vector<SigningKey> keys, bool created)
+      : keys_(std::move(keys)), created_(created) {}
+  std::vector<SigningKey> keys_;
+  bool created_;
+};
+
+}  // namespace nauthera::controller
+
+#endif  // NAUTHERA_CONTROLLER_KEYS_KEY_RING_H_

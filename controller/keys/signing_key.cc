@@ -1,0 +1,94 @@
+#include "controller/keys/signing_key.h"
+
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+
+namespace nauthera::controller {
+
+absl::string_view KeyPhaseName(KeyPhase phase) {
+  switch (phase) {
+    case KeyPhase::kPublished:
+      return "PUBLISHED";
+    case KeyPhase::kActive:
+      return "ACTIVE";
+    case KeyPhase::kRetired:
+      return "RETIRED";
+  }
+  return "UNKNOWN";
+}
+
+std::optional<KeyPhase> KeyPhaseFromName(absl::string_view name) {
+  for (KeyPhase phase : {KeyPhase::kPublished, KeyPhase::kActive, KeyPhase::kRetired}) {
+    if (KeyPhaseName(phase) == name) return phase;
+  }
+  return std::nullopt;
+}
+
+std::string EncodeKeySet(const std::vector<SigningKey>& keys) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const SigningKey& key : keys) {
+    list.push_back({{"kid", key.kid},
+                    {"alg", key.algorithm},
+                    {"phase", std::string(KeyPhaseName(key.phase))},
+                    {"created_at", key.created_at},
+                    {"private_key_pem", key.private_key_pem}});
+  }
+  return list.dump(2);
+}
+
+absl::StatusOr<std::vector<SigningKey>> DecodeKeySet(absl::string_view json) {
+  nlohmann::json list = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!list.is_array()) return absl::DataLossError("keys.json is not a JSON list");
+  std::vector<SigningKey> keys;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const nlohmann::json& item = list[i];
+    auto bad = [&](absl::string_view why) {
+      return absl::DataLossError(absl::StrCat("keys.json item ", i, ": ", why));
+    };
+    if (!item.is_object() || !item.value("kid", nlohmann::json()).is_string() ||
+        !item.value("alg", nlohmann::json()).is_string() ||
+        !item.value("phase", nlohmann::json()).is_string() ||
+        !item.value("created_at", nlohmann::json()).is_number_integer() ||
+        !item.value("private_key_pem", nlohmann::json()).is_string()) {
+      return bad("needs kid, alg, phase, created_at and private_key_pem");
+    }
+    SigningKey key;
+    key.kid = item["kid"].get<std::string>();
+    key.algorithm = item["alg"].get<std::string>();
+    std::optional<KeyPhase> phase = KeyPhaseFromName(item["phase"].get<std::string>());
+    if (!phase) return bad("phase must be PUBLISHED, ACTIVE or RETIRED");
+    key.phase = *phase;
+    key.created_at = item["created_at"].get<int64_t>();
+    key.private_key_pem = item["private_key_pem"].get<std::string>();
+    absl::StatusOr<std::unique_ptr<RsaKey>> parsed = RsaKey::FromPrivatePem(key.private_key_pem);
+    if (!parsed.ok()) return bad(absl::StrCat("private key: ", parsed.status().message()));
+    key.key = std::shared_ptr<const RsaKey>(*std::move(parsed));
+    keys.push_back(std::move(key));
+  }
+  absl::Status check = CheckKeySet(keys);
+  if (!check.ok()) return absl::DataLossError(check.message());
+  return keys;
+}
+
+absl::Status CheckKeySet(const std::vector<SigningKey>& keys) {
+  int active = 0;
+  for (const SigningKey& key : keys) {
+    if (key.key == nullptr) return absl::FailedPreconditionError("a key is not parsed");
+    if (key.algorithm != "RS256") {
+      return absl::FailedPreconditionError(
+          absl::StrCat("key ", key.kid, ": alg ", key.algorithm, " is not supported (RS256)"));
+    }
+    if (key.kid != key.key->Thumbprint()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("key ", key.kid, ": kid is not the key's RFC 7638 thumbprint"));
+    }
+    if (key.phase == KeyPhase::kActive) ++active;
+  }
+  if (active != 1) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("exactly one signing key must be ACTIVE, found ", active));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace nauthera::controller

@@ -1,0 +1,43 @@
+// One signing key and its place in the rotation (proto SigningKey.Phase): PUBLISHED (in JWKS,
+// not yet signing), ACTIVE (signs; exactly one), RETIRED (published until what it signed has
+// expired).
+#ifndef NAUTHERA_CONTROLLER_KEYS_SIGNING_KEY_H_
+#define NAUTHERA_CONTROLLER_KEYS_SIGNING_KEY_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/crypto/rsa_key.h"
+
+namespace nauthera::controller {
+
+enum class KeyPhase { kPublished, kActive, kRetired };
+
+absl::string_view KeyPhaseName(KeyPhase phase);  // "PUBLISHED", "ACTIVE", "RETIRED"
+std::optional<KeyPhase> KeyPhaseFromName(absl::string_view name);
+
+struct SigningKey {
+  std::string kid;  // RFC 7638 thumbprint of the public key
+  std::string algorithm = "RS256";
+  KeyPhase phase = KeyPhase::kActive;
+  int64_t created_at = 0;  // unix seconds
+  std::string private_key_pem;
+  std::shared_ptr<const RsaKey> key;  // parsed once, so checks do not re-parse
+};
+
+// The JSON list stored in the key Secret's data."keys.json":
+// [{"kid":..,"alg":"RS256","phase":"ACTIVE","created_at":..,"private_key_pem":..}].
+std::string EncodeKeySet(const std::vector<SigningKey>& keys);
+// Parses and checks: every key parses, kid equals its thumbprint, alg is RS256, exactly one
+// is ACTIVE.
+absl::StatusOr<std::vector<SigningKey>> DecodeKeySet(absl::string_view json);
+absl::Status CheckKeySet(const std::vector<SigningKey>& keys);
+
+}  // namespace nauthera::controller
+
+#endif  // NAUTHERA_CONTROLLER_KEYS_SIGNING_KEY_H_

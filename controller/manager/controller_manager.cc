@@ -1,0 +1,203 @@
+#include "controller/manager/controller_manager.h"
+
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "common/metrics/metrics.h"
+#include "common/util/log.h"
+#include "controller/app/controller_metrics.h"
+#include "controller/policy/policy_index.h"
+#include "controller/reconcilers/client_outcome.h"
+#include "controller/reconcilers/oidc_client_reconciler.h"
+#include "controller/reconcilers/policy_reconciler.h"
+#include "controller/reconcilers/service_account_reconciler.h"
+
+namespace nauthera::controller {
+
+struct ControllerManager::Pass {
+  explicit Pass(const SourceState& source) : policies(source.objects) {
+    for (const DecodeError& error : source.errors) {
+      if (error.key) errors_by_key[*error.key].push_back(&error);
+    }
+  }
+  PolicyIndex policies;
+  std::map<ObjectKey, std::vector<const DecodeError*>> errors_by_key;
+  std::vector<ObjectStatus> statuses;
+  std::vector<ServableClient> servable;
+  std::map<ObjectKey, int> governs;  // policy -> clients it governs
+};
+
+namespace {
+
+std::string Describe(const DecodeError& error) {
+  std::string where =
+      error.location.document == 0 ? error.location.file : error.location.ToString();
+  return absl::StrCat(where, ": ", error.message);
+}
+
+// A broken document of an object that still has a last good version: the object keeps being
+// reconciled from that version, and its status says so.
+void MarkBroken(ObjectStatus& status, const std::vector<const DecodeError*>& errors) {
+  std::vector<std::string> messages;
+  for (const DecodeError* error : errors) messages.push_back(Describe(*error));
+  status.ready = false;
+  status.reason = std::string(reason::kInvalidManifest);
+  status.message = absl::StrCat(absl::StrJoin(messages, "; "),
+                                status.served ? ". Its last good version is still served"
+                                              : "");
+}
+
+}  // namespace
+
+ControllerManager::ControllerManager(Options options, CredentialStore& store, const KeyRing& keys,
+                                     StateBroadcaster& broadcaster, StatusBoard& board)
+    : options_(std::move(options)),
+      credentials_(store),
+      keys_(keys),
+      broadcaster_(broadcaster),
+      board_(board) {
+  if (!options_.clock) options_.clock = [] { return absl::ToUnixSeconds(absl::Now()); };
+}
+
+void ControllerManager::ReconcileClients(const SourceState& source, Pass& pass) {
+  ReconcileContext context{pass.policies, credentials_};
+  for (const ApiObject& object : source.objects) {
+    if (!IsClientKind(object.kind)) continue;
+    ClientOutcome outcome = object.kind == Kind::kOidcClient
+                                ? ReconcileOidcClient(object, context)
+                                : ReconcileServiceAccount(object, context);
+    for (const PolicyRef& policy : pass.policies.Governing(object.meta.ns)) {
+      ++pass.governs[policy.key];
+    }
+    auto errors = pass.errors_by_key.find(object.Key());
+    if (errors != pass.errors_by_key.end()) MarkBroken(outcome.status, errors->second);
+    if (outcome.servable) pass.servable.push_back(*std::move(outcome.servable));
+    pass.statuses.push_back(std::move(outcome.status));
+  }
+}
+
+void ControllerManager::ReconcileOthers(const SourceState& source, Pass& pass) {
+  for (const ApiObject& object : source.objects) {
+    ObjectStatus status;
+    if (IsPolicyKind(object.kind)) {
+      status = ReconcilePolicy(object, pass.governs[object.Key()]);
+    } else if (object.kind == Kind::kNamespace) {
+      status = StatusFor(object);
+      status.ready = true;
+      status.reason = std::string(reason::kReady);
+      std::vector<std::string> refs;
+      for (const PolicyRef& policy : pass.policies.Governing(object.meta.name)) {
+        refs.push_back(policy.key.ToRef());
+      }
+      status.message = refs.empty() ? "no policy governs it"
+                                     : absl::StrCat("governed by ", absl::StrJoin(refs, ", "));
+    } else {
+      continue;
+    }
+    auto errors = pass.errors_by_key.find(object.Key());
+    if (errors != pass.errors_by_key.end()) {
+      MarkBroken(status, errors->second);
+      status.message += ". Its last good version is still in effect";
+    }
+    pass.statuses.push_back(std::move(status));
+  }
+}
+
+void ControllerManager::ReportDecodeErrors(const SourceState& source, Pass& pass) {
+  std::set<ObjectKey> present;
+  for (const ApiObject& object : source.objects) present.insert(object.Key());
+  // Objects that are broken and have no last good version: one row each.
+  for (const auto& [key, errors] : pass.errors_by_key) {
+    if (present.count(key) > 0) continue;
+    ObjectStatus status;
+    status.kind = std::string(KindName(key.kind));
+    status.ns = key.ns;
+    status.name = key.name;
+    status.source = errors.front()->location.ToString();
+    MarkBroken(status, errors);
+    status.message += ". Nothing is served for it until it is fixed";
+    pass.statuses.push_back(std::move(status));
+  }
+  // Documents that could not be identified (or are ignored on purpose).
+  for (const DecodeError& error : source.errors) {
+    if (error.key) continue;
+    ObjectStatus status;
+    status.kind = "-";
+    status.name = "-";
+    status.source = error.location.ToString();
+    status.reason = std::string(error.warning ? reason::kNotSupported : reason::kInvalidManifest);
+    status.message = Describe(error);
+    pass.statuses.push_back(std::move(status));
+  }
+}
+
+void ControllerManager::CollectGarbage(const SourceState& source) {
+  // Until every document is identified, a missing object may only be unreadable: deleting its
+  // credentials then would destroy a secret that is still in use.
+  if (!source.complete) {
+    std::string note = "credentials garbage collection waits until every manifest parses";
+    if (note != last_gc_note_) LogWarning(note);
+    last_gc_note_ = note;
+    return;
+  }
+  last_gc_note_.clear();
+  std::set<ObjectKey> live;
+  for (const ApiObject& object : source.objects) live.insert(object.Key());
+  for (const DecodeError& error : source.errors) {
+    if (error.key) live.insert(*error.key);
+  }
+  absl::StatusOr<int> deleted = credentials_.CollectGarbage(live);
+  if (!deleted.ok()) {
+    LogWarning("credentials garbage collection failed; will retry",
+               {{"error", std::string(deleted.status().message())}});
+  }
+}
+
+absl::Status ControllerManager::Publish(Pass& pass) {
+  nauthera::v1::State state = BuildState(options_.issuer, keys_.keys(), pass.servable);
+  absl::Status consistent = CheckStateConsistency(state);
+  if (!consistent.ok()) {
+    // Never send a State that fails the check: the stream keeps the last good one.
+    LogError("state not published", {{"error", std::string(consistent.message())}});
+    return consistent;
+  }
+  // Compare with what is on the stream: the versioner may have seen a State that failed.
+  if (versioner_.Stamp(state, options_.clock()) || published_version_ != versioner_.version()) {
+    published_version_ = state.version();
+    broadcaster_.Publish(std::make_shared<const nauthera::v1::State>(std::move(state)));
+    Metrics::Global().Increment(metric::kStatesPublished);
+    LogInfo("state published", {{"version", published_version_},
+                                {"clients", std::to_string(pass.servable.size())}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ControllerManager::Reconcile(const SourceState& source) {
+  absl::Time start = absl::Now();
+  Pass pass(source);
+  // 1. Clients and service accounts, then what depends on them.
+  ReconcileClients(source, pass);
+  ReconcileOthers(source, pass);
+  ReportDecodeErrors(source, pass);
+  // 2. Credentials of removed objects.
+  CollectGarbage(source);
+  // 3. The State, then what a person reads.
+  absl::Status published = Publish(pass);
+  std::map<std::pair<std::string, std::string>, int> counts;
+  for (const ObjectStatus& s : pass.statuses) ++counts[{s.kind, s.reason}];
+  for (const auto& [labels, count] : counts) {
+    Metrics::Global().Set(metric::kObjects, {labels.first, labels.second}, count);
+  }
+  absl::Status written = board_.Update(std::move(pass.statuses), published_version_);
+  Metrics::Global().Increment(metric::kReconciles,
+                              {published.ok() && written.ok() ? "ok" : "error"});
+  Metrics::Global().Observe(metric::kReconcileSeconds, {},
+                            absl::ToDoubleSeconds(absl::Now() - start));
+  if (!published.ok()) return published;
+  return written;
+}
+
+}  // namespace nauthera::controller

@@ -1,0 +1,16 @@
+// The status of a ClusterAuthPolicy or AuthPolicy: Ready, with how many clients and service
+// accounts it governs (a policy that governs none is easy to spot in the table).
+#ifndef NAUTHERA_CONTROLLER_RECONCILERS_POLICY_RECONCILER_H_
+#define NAUTHERA_CONTROLLER_RECONCILERS_POLICY_RECONCILER_H_
+
+#include "controller/api/types.h"
+#include "controller/status/object_status.h"
+
+namespace nauthera::controller {
+
+// REQUIRES: IsPolicyKind(object.kind).
+ObjectStatus ReconcilePolicy(const ApiObject& object, int governs);
+
+}  // namespace nauthera::controller
+
+#endif  // NAUTHERA_CONTROLLER_RECONCILERS_POLICY_RECONCILER_H_

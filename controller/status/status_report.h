@@ -1,0 +1,30 @@
+// Renders object statuses for people: a kubectl-like table (status.txt) and JSON
+// (status.json, /status) shaped like Kubernetes status conditions.
+#ifndef NAUTHERA_CONTROLLER_STATUS_STATUS_REPORT_H_
+#define NAUTHERA_CONTROLLER_STATUS_STATUS_REPORT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "controller/status/object_status.h"
+
+namespace nauthera::controller {
+
+// Orders rows as the table shows them: policies, then namespaces, service accounts, clients,
+// then broken documents; each by namespace and name.
+void SortStatuses(std::vector<ObjectStatus>& statuses);
+
+// Columns KIND NAMESPACE NAME READY REASON CLIENT ID MESSAGE, padded like kubectl get.
+std::string RenderStatusTable(const std::vector<ObjectStatus>& statuses,
+                              absl::string_view state_version);
+
+// {"stateVersion": "...", "objects": [{"kind", "namespace", "name", "clientId",
+//  "credentialsSecretRef", "source", "served", "governs", "conditions": [{"type": "Ready",
+//  "status": "True", "reason", "message"}]}]}
+std::string RenderStatusJson(const std::vector<ObjectStatus>& statuses,
+                             absl::string_view state_version);
+
+}  // namespace nauthera::controller
+
+#endif  // NAUTHERA_CONTROLLER_STATUS_STATUS_REPORT_H_
