@@ -16,6 +16,7 @@
 #include "tokenserver/endpoints/token_endpoint.h"
 #include "tokenserver/http/router.h"
 #include "tokenserver/state/state_client.h"
+#include "tokenserver/store/memory_store.h"
 
 ABSL_FLAG(std::string, controller, "127.0.0.1:7070", "The controller's state stream (host:port)");
 ABSL_FLAG(std::string, listen, "http://127.0.0.1:8080",
@@ -84,7 +85,10 @@ int Run() {
     LogError("cannot start", {{"error", std::string(client.status().message())}});
     return 2;
   }
-  Router router(&state, [] { return static_cast<int64_t>(std::time(nullptr)); });
+  MemoryStore store;  // one replica; a shared store comes with horizontal scaling
+  LoginLimiter limiter;
+  Router router(&state, &store, &limiter,
+                [] { return static_cast<int64_t>(std::time(nullptr)); });
   HttpServer::Options http_options{listen, kMaxTokenRequestBytes,
                                    absl::GetFlag(FLAGS_tls_cert_file),
                                    absl::GetFlag(FLAGS_tls_key_file)};

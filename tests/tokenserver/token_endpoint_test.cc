@@ -10,6 +10,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/tokenserver/test_state.h"
 #include "tokenserver/endpoints/token_endpoint.h"
+#include "tokenserver/store/memory_store.h"
 
 namespace nauthera {
 namespace {
@@ -17,6 +18,8 @@ namespace {
 using testing::kNow;
 using testing::kSaId;
 using testing::kSaSecret;
+
+MemoryStore store;
 
 std::string SaPost(const std::string& extra) {
   return absl::StrCat("grant_type=client_credentials&client_id=", kSaId,
@@ -55,7 +58,7 @@ nlohmann::json Part(const std::string& jwt, int index) {
 TEST_CASE("client_credentials issues an RFC 9068 access token for a service account") {
   auto snapshot = testing::TestSnapshot();
   HttpResponse response =
-      HandleTokenRequest(testing::TokenPost(SaPost("&scope=openid+email+groups")), *snapshot, kNow);
+      HandleTokenRequest(testing::TokenPost(SaPost("&scope=openid+email+groups")), *snapshot, kNow, &store);
   REQUIRE(response.status == 200);
   CHECK(response.GetHeader("Cache-Control") == "no-store");
   auto body = nlohmann::json::parse(response.body);
@@ -94,7 +97,7 @@ TEST_CASE("claims follow the granted scopes and the policy's audiences") {
   auto snapshot = Snapshot::Create(state);
   REQUIRE(snapshot.ok());
   HttpResponse response = HandleTokenRequest(
-      testing::TokenPost(SaPost("&scope=openid+email+groups")), **snapshot, kNow);
+      testing::TokenPost(SaPost("&scope=openid+email+groups")), **snapshot, kNow, &store);
   REQUIRE(response.status == 200);
   auto body = nlohmann::json::parse(response.body);
   CHECK(body["scope"] == "openid email");
@@ -143,7 +146,7 @@ TEST_CASE("token endpoint errors: RFC 6749 §5.2 code and status, no-store, noth
   request.method = method;
   request.headers.clear();
   if (!content_type.empty()) request.headers.emplace_back("content-type", content_type);
-  HttpResponse response = HandleTokenRequest(request, *snapshot, kNow);
+  HttpResponse response = HandleTokenRequest(request, *snapshot, kNow, &store);
   CHECK(response.status == status);
   CHECK(response.GetHeader("Cache-Control") == "no-store");
   CHECK(response.GetHeader("Content-Type") == "application/json");
@@ -157,10 +160,10 @@ TEST_CASE("oversized bodies and query parameters are invalid_request") {
   auto snapshot = testing::TestSnapshot();
   HttpRequest big = testing::TokenPost("");
   big.body_too_large = true;
-  CHECK(HandleTokenRequest(big, *snapshot, kNow).status == 400);
+  CHECK(HandleTokenRequest(big, *snapshot, kNow, &store).status == 400);
   HttpRequest query = testing::TokenPost(SaPost(""));
   query.query = "client_secret=leaked";
-  HttpResponse response = HandleTokenRequest(query, *snapshot, kNow);
+  HttpResponse response = HandleTokenRequest(query, *snapshot, kNow, &store);
   CHECK(response.status == 400);
   CHECK(nlohmann::json::parse(response.body)["error"] == "invalid_request");
 }
@@ -170,7 +173,7 @@ TEST_CASE("a client the policy no longer lets use client_credentials is unauthor
   state.mutable_clients(0)->mutable_policy()->clear_allowed_grant_types();
   auto snapshot = Snapshot::Create(state);
   REQUIRE(snapshot.ok());
-  HttpResponse response = HandleTokenRequest(testing::TokenPost(SaPost("")), **snapshot, kNow);
+  HttpResponse response = HandleTokenRequest(testing::TokenPost(SaPost("")), **snapshot, kNow, &store);
   CHECK(response.status == 400);
   CHECK(nlohmann::json::parse(response.body)["error"] == "unauthorized_client");
 }

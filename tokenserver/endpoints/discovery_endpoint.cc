@@ -18,18 +18,38 @@ std::string Endpoint(const Snapshot& snapshot, absl::string_view path) {
 }  // namespace
 
 std::string RenderDiscovery(const Snapshot& snapshot) {
+  // Interactive sign-in is served only when the controller sent a session key.
+  bool interactive = !snapshot.session_key().empty();
   nlohmann::ordered_json doc;
   doc["issuer"] = snapshot.issuer();  // byte for byte: relying parties compare it exactly
+  if (interactive) doc["authorization_endpoint"] = Endpoint(snapshot, "/oauth2/authorize");
   doc["token_endpoint"] = Endpoint(snapshot, "/oauth2/token");
   doc["jwks_uri"] = Endpoint(snapshot, "/oauth2/jwks");
-  doc["scopes_supported"] = {"openid", "profile", "email", "groups"};
-  doc["response_types_supported"] = nlohmann::json::array();  // no authorization endpoint yet
-  doc["grant_types_supported"] = {"client_credentials"};
-  doc["token_endpoint_auth_methods_supported"] = {"client_secret_basic", "client_secret_post"};
+  if (interactive) {
+    doc["userinfo_endpoint"] = Endpoint(snapshot, "/oauth2/userinfo");
+    doc["end_session_endpoint"] = Endpoint(snapshot, "/oauth2/logout");
+  }
+  doc["scopes_supported"] = {"openid", "profile", "email", "groups", "offline_access"};
+  if (interactive) {
+    doc["response_types_supported"] = {"code"};
+    doc["response_modes_supported"] = {"query"};
+    doc["grant_types_supported"] = {"authorization_code", "refresh_token", "client_credentials"};
+    doc["code_challenge_methods_supported"] = {"S256"};
+    doc["prompt_values_supported"] = {"none", "login", "consent"};
+    doc["authorization_response_iss_parameter_supported"] = true;
+    doc["token_endpoint_auth_methods_supported"] = {"client_secret_basic", "client_secret_post",
+                                                    "none"};
+  } else {
+    doc["response_types_supported"] = nlohmann::json::array();
+    doc["grant_types_supported"] = {"client_credentials"};
+    doc["token_endpoint_auth_methods_supported"] = {"client_secret_basic", "client_secret_post"};
+  }
   doc["subject_types_supported"] = {"public"};
   doc["id_token_signing_alg_values_supported"] = {"RS256"};
-  doc["claims_supported"] = {"iss", "sub", "aud", "exp", "iat", "jti", "client_id", "scope",
-                             "email", "email_verified", "groups"};
+  doc["userinfo_signing_alg_values_supported"] = {"none"};
+  doc["claims_supported"] = {"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
+                             "azp", "jti", "client_id", "scope", "email", "email_verified",
+                             "name", "preferred_username", "groups"};
   return doc.dump(2);
 }
 

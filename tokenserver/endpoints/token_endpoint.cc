@@ -2,7 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/metrics/metrics.h"
+#include "tokenserver/grants/authorization_code_grant.h"
 #include "tokenserver/grants/client_credentials_grant.h"
+#include "tokenserver/grants/refresh_token_grant.h"
 #include "tokenserver/http/form.h"
 #include "tokenserver/oauth/client_auth.h"
 #include "tokenserver/oauth/oauth_or.h"
@@ -15,6 +17,8 @@ using GrantHandler = OAuthOr<HttpResponse> (*)(const GrantContext&);
 // The grants this server implements; discovery's grant_types_supported lists the same.
 GrantHandler FindGrant(absl::string_view grant_type) {
   if (grant_type == "client_credentials") return &HandleClientCredentialsGrant;
+  if (grant_type == "authorization_code") return &HandleAuthorizationCodeGrant;
+  if (grant_type == "refresh_token") return &HandleRefreshTokenGrant;
   return nullptr;
 }
 
@@ -43,7 +47,8 @@ OAuthOr<Form> ParseTokenRequest(const HttpRequest& request) {
   return *std::move(form);
 }
 
-OAuthOr<HttpResponse> Handle(const HttpRequest& request, const Snapshot& snapshot, int64_t now) {
+OAuthOr<HttpResponse> Handle(const HttpRequest& request, const Snapshot& snapshot, int64_t now,
+                             OneTimeStore* store) {
   // 1. Method, size, content type, form syntax (no duplicates).
   auto form = ParseTokenRequest(request);
   if (!form.ok()) return form.error();
@@ -59,7 +64,7 @@ OAuthOr<HttpResponse> Handle(const HttpRequest& request, const Snapshot& snapsho
   auto client = AuthenticateClient(request, form.value(), snapshot);
   if (!client.ok()) return client.error();
   // 4. The grant itself.
-  auto response = grant(GrantContext{form.value(), client.value(), snapshot, now});
+  auto response = grant(GrantContext{form.value(), client.value(), snapshot, now, store});
   if (response.ok()) Metrics::Global().Increment("nauthera_tokens_issued_total", {grant_type});
   return response;
 }
@@ -67,8 +72,8 @@ OAuthOr<HttpResponse> Handle(const HttpRequest& request, const Snapshot& snapsho
 }  // namespace
 
 HttpResponse HandleTokenRequest(const HttpRequest& request, const Snapshot& snapshot,
-                                int64_t now) {
-  auto result = Handle(request, snapshot, now);
+                                int64_t now, OneTimeStore* store) {
+  auto result = Handle(request, snapshot, now, store);
   if (result.ok()) return result.value();
   Metrics::Global().Increment("nauthera_token_errors_total", {std::string(result.error().name())});
   HttpResponse response = ToHttpResponse(result.error());

@@ -7,6 +7,7 @@
 
 #include "common/http/http_types.h"
 #include "tokenserver/state/snapshot.h"
+#include "tokenserver/store/one_time_store.h"
 
 namespace nauthera {
 
@@ -15,7 +16,7 @@ inline constexpr size_t kMaxTokenRequestBytes = 16 * 1024;
 
 // REQUIRES: snapshot is the one state this request reads from start to end.
 HttpResponse HandleTokenRequest(const HttpRequest& request, const Snapshot& snapshot,
-                                int64_t now);
+                                int64_t now, OneTimeStore* store);
 
 }  // namespace nauthera
 

@@ -4,10 +4,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/metrics/metrics.h"
+#include "tokenserver/endpoints/authorize_endpoint.h"
 #include "tokenserver/endpoints/discovery_endpoint.h"
 #include "tokenserver/endpoints/health_endpoint.h"
 #include "tokenserver/endpoints/jwks_endpoint.h"
+#include "tokenserver/endpoints/login_endpoint.h"
+#include "tokenserver/endpoints/logout_endpoint.h"
 #include "tokenserver/endpoints/token_endpoint.h"
+#include "tokenserver/endpoints/userinfo_endpoint.h"
+#include "tokenserver/web/html.h"
 #include "tokenserver/oauth/oauth_error.h"
 
 namespace nauthera {
@@ -33,38 +38,57 @@ void DefineMetrics() {
   m.DefineCounter("nauthera_tokens_issued_total", "Tokens issued by grant type", {"grant_type"});
   m.DefineCounter("nauthera_token_errors_total", "Token endpoint errors by OAuth error code",
                   {"error"});
+  m.DefineCounter("nauthera_login_attempts_total", "Login form submissions by outcome",
+                  {"outcome"});
 }
 
 }  // namespace
 
-Router::Router(const StateHolder* state, std::function<int64_t()> now)
-    : state_(state), now_(std::move(now)) {
+Router::Router(const StateHolder* state, OneTimeStore* store, LoginLimiter* limiter,
+               std::function<int64_t()> now)
+    : state_(state), store_(store), limiter_(limiter), now_(std::move(now)) {
   DefineMetrics();
 }
 
 HttpResponse Router::Route(const HttpRequest& request, absl::string_view* endpoint) const {
   const std::string& path = request.path;
-  bool get = request.method == "GET" || request.method == "HEAD";
+
   if (path == "/healthz") return *endpoint = "healthz", HandleHealthz();
   if (path == "/metrics") return *endpoint = "metrics", HandleMetrics();
   std::shared_ptr<const Snapshot> snapshot = state_->Get();
   if (path == "/readyz") return *endpoint = "readyz", HandleReadyz(snapshot.get());
-  if (path == "/oauth2/token") {
-    *endpoint = "token";
-    if (!snapshot) {
+  if (!snapshot) {
+    *endpoint = "unready";
+    if (path == "/oauth2/token") {
       return ToHttpResponse(MakeOAuthError(OAuthErrorCode::kTemporarilyUnavailable,
                                            "no state received from the controller yet"));
     }
-    return HandleTokenRequest(request, *snapshot, now_());
+    return HttpResponse::Text(503, "no state received from the controller yet\n");
+  }
+  return RouteWithState(request, *snapshot, endpoint);
+}
+
+HttpResponse Router::RouteWithState(const HttpRequest& request, const Snapshot& snapshot,
+                                    absl::string_view* endpoint) const {
+  const std::string& path = request.path;
+  bool get = request.method == "GET" || request.method == "HEAD";
+  int64_t now = now_();
+  if (path == "/oauth2/token") {
+    *endpoint = "token";
+    return HandleTokenRequest(request, snapshot, now, store_);
   }
   bool discovery = path == "/.well-known/openid-configuration" ||
                    path == "/.well-known/oauth-authorization-server";
   if (discovery || path == "/oauth2/jwks") {
     *endpoint = discovery ? "discovery" : "jwks";
     if (!get) return MethodNotAllowed("GET, HEAD");
-    if (!snapshot) return HttpResponse::Text(503, "no state received from the controller yet\n");
-    return discovery ? HandleDiscovery(request, *snapshot) : HandleJwks(request, *snapshot);
+    return discovery ? HandleDiscovery(request, snapshot) : HandleJwks(request, snapshot);
   }
+  InteractiveContext interactive{snapshot, store_, limiter_, now};
+  if (path == "/oauth2/authorize") return *endpoint = "authorize", HandleAuthorize(request, interactive);
+  if (path == "/oauth2/login") return *endpoint = "login", HandleLogin(request, interactive);
+  if (path == "/oauth2/userinfo") return *endpoint = "userinfo", HandleUserinfo(request, snapshot, now);
+  if (path == "/oauth2/logout") return *endpoint = "logout", HandleLogout(request, snapshot, now);
   return NotFound();
 }
 

@@ -7,21 +7,29 @@
 #include <functional>
 
 #include "common/http/http_types.h"
+#include "tokenserver/session/login_limiter.h"
 #include "tokenserver/state/state_holder.h"
+#include "tokenserver/store/one_time_store.h"
 
 namespace nauthera {
 
 class Router {
  public:
   // `now` returns unix seconds; injected so tests control time.
-  Router(const StateHolder* state, std::function<int64_t()> now);
+  Router(const StateHolder* state, OneTimeStore* store, LoginLimiter* limiter,
+         std::function<int64_t()> now);
 
   HttpResponse Handle(const HttpRequest& request) const;
 
  private:
   HttpResponse Route(const HttpRequest& request, absl::string_view* endpoint) const;
 
+  HttpResponse RouteWithState(const HttpRequest& request, const Snapshot& snapshot,
+                              absl::string_view* endpoint) const;
+
   const StateHolder* state_;
+  OneTimeStore* store_;
+  LoginLimiter* limiter_;
   std::function<int64_t()> now_;
 };
 

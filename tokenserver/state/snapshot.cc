@@ -40,6 +40,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Create(v1::State state
   }
   RETURN_IF_ERROR(snapshot->CheckAndPrepareKeys());
   RETURN_IF_ERROR(snapshot->CheckAndIndexClients());
+  RETURN_IF_ERROR(snapshot->CheckAndIndexUsers());
   snapshot->discovery_json_ = RenderDiscovery(*snapshot);
   snapshot->jwks_json_ = RenderJwks(*snapshot);
   return std::shared_ptr<const Snapshot>(std::move(snapshot));
@@ -89,6 +90,34 @@ absl::Status Snapshot::CheckAndIndexClients() {
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status Snapshot::CheckAndIndexUsers() {
+  if (!state_.session_key().empty() && state_.session_key().size() < 32) {
+    return absl::InvalidArgumentError("session key shorter than 32 bytes");
+  }
+  for (const v1::User& user : state_.users()) {
+    if (user.username().empty() || user.subject().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("user ", user.source(), ": username and subject are required"));
+    }
+    if (!users_by_name_.emplace(user.username(), &user).second ||
+        !users_by_subject_.emplace(user.subject(), &user).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("user ", user.username(), " appears twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+const v1::User* Snapshot::FindUserByUsername(absl::string_view username) const {
+  auto it = users_by_name_.find(username);
+  return it == users_by_name_.end() ? nullptr : it->second;
+}
+
+const v1::User* Snapshot::FindUserBySubject(absl::string_view subject) const {
+  auto it = users_by_subject_.find(subject);
+  return it == users_by_subject_.end() ? nullptr : it->second;
 }
 
 const v1::Client* Snapshot::FindClient(absl::string_view client_id) const {

@@ -40,6 +40,13 @@ class Snapshot {
   const v1::Client* FindClient(absl::string_view client_id) const;
   size_t client_count() const { return clients_.size(); }
 
+  // People (NautheraUser); nullptr when unknown.
+  const v1::User* FindUserByUsername(absl::string_view username) const;
+  const v1::User* FindUserBySubject(absl::string_view subject) const;
+  // Keys session cookies and CSRF tokens; empty when the controller sent none (then interactive
+  // login is unavailable).
+  const std::string& session_key() const { return state_.session_key(); }
+
   // Rendered once per version.
   const std::string& discovery_json() const { return discovery_json_; }
   const std::string& jwks_json() const { return jwks_json_; }
@@ -49,12 +56,15 @@ class Snapshot {
   Snapshot() = default;
   absl::Status CheckAndPrepareKeys();
   absl::Status CheckAndIndexClients();
+  absl::Status CheckAndIndexUsers();
 
   v1::State state_;
   std::vector<PublishedKey> keys_;
   std::shared_ptr<const RsaKey> active_key_;
   std::string active_kid_;
   std::map<std::string, const v1::Client*, std::less<>> clients_;
+  std::map<std::string, const v1::User*, std::less<>> users_by_name_;
+  std::map<std::string, const v1::User*, std::less<>> users_by_subject_;
   std::string discovery_json_;
   std::string jwks_json_;
 };

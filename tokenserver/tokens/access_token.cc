@@ -10,7 +10,9 @@ namespace {
 
 // "aud": the client itself plus the policy's audiences (e.g. kube-apiserver's
 // --oidc-client-id), without repeats; a string when there is only one (RFC 7519 §4.1.3).
-nlohmann::ordered_json Audience(const v1::Client& client) {
+}  // namespace
+
+nlohmann::ordered_json AccessTokenAudience(const v1::Client& client) {
   std::vector<std::string> audiences = {client.client_id()};
   for (const std::string& audience : client.policy().audiences()) {
     if (std::find(audiences.begin(), audiences.end(), audience) == audiences.end()) {
@@ -21,21 +23,21 @@ nlohmann::ordered_json Audience(const v1::Client& client) {
   return audiences;
 }
 
-}  // namespace
-
 nlohmann::ordered_json AccessTokenClaims(const Snapshot& snapshot, const AccessTokenRequest& req,
                                          absl::string_view jti) {
   const v1::Client& client = *req.client;
   nlohmann::ordered_json claims;
   claims["iss"] = snapshot.issuer();
   claims["sub"] = req.subject;
-  claims["aud"] = Audience(client);
+  claims["aud"] = AccessTokenAudience(client);
   claims["exp"] = req.now + client.policy().access_token_ttl_seconds();
   claims["iat"] = req.now;
   claims["jti"] = std::string(jti);
   claims["client_id"] = client.client_id();
   claims["scope"] = absl::StrJoin(req.scopes, " ");
-  if (client.kind() == v1::Client::SERVICE_ACCOUNT) {
+  if (req.identity != nullptr) {
+    AddIdentityClaims(client.policy(), req.scopes, *req.identity, &claims);
+  } else if (client.kind() == v1::Client::SERVICE_ACCOUNT) {
     AddIdentityClaims(client.policy(), req.scopes, ServiceAccountIdentity(client), &claims);
   }
   return claims;

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 #include "tokenserver/state/snapshot.h"
+#include "tokenserver/tokens/identity_claims.h"
 
 namespace nauthera {
 
@@ -18,12 +19,19 @@ struct AccessTokenRequest {
   std::string subject;              // "sub"
   std::vector<std::string> scopes;  // granted
   int64_t now = 0;                  // unix seconds
+  // The person the token is about (authorization code / refresh); nullptr for a client acting
+  // for itself, whose identity (a service account's) is then taken from the client.
+  const Identity* identity = nullptr;
 };
 
 struct IssuedAccessToken {
   std::string jwt;
   int64_t expires_in = 0;
 };
+
+// "aud": the client itself plus the policy's audiences (e.g. kube-apiserver's
+// --oidc-client-id), without repeats; a string when there is only one (RFC 7519 §4.1.3).
+nlohmann::ordered_json AccessTokenAudience(const v1::Client& client);
 
 // RFC 9068 §2.2 claims: iss, exp, aud, sub, client_id, iat, jti, scope; plus the identity
 // claims each granted scope releases (policy scope_claims), e.g. email -> email,

@@ -41,6 +41,18 @@ Identity ServiceAccountIdentity(const v1::Client& client) {
   return identity;
 }
 
+Identity UserIdentity(const v1::User& user) {
+  Identity identity;
+  identity.email = user.email();
+  // The administrator wrote this address into the NautheraUser; Nauthera has no mailbox check,
+  // so the claim states what kube-apiserver needs: the address is the account's, by decree.
+  identity.email_verified = !user.email().empty();
+  identity.name = user.display_name().empty() ? user.username() : user.display_name();
+  identity.preferred_username = user.username();
+  identity.groups.assign(user.groups().begin(), user.groups().end());
+  return identity;
+}
+
 void AddIdentityClaims(const v1::EffectivePolicy& policy, const std::vector<std::string>& scopes,
                        const Identity& identity, nlohmann::ordered_json* claims) {
   for (const std::string& scope : scopes) {

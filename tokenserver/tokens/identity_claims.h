@@ -21,6 +21,7 @@ struct Identity {
 };
 
 Identity ServiceAccountIdentity(const v1::Client& client);
+Identity UserIdentity(const v1::User& user);
 
 // Adds to `claims` every claim the granted scopes release and the identity has.
 void AddIdentityClaims(const v1::EffectivePolicy& policy, const std::vector<std::string>& scopes,

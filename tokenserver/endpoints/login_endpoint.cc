@@ -1,0 +1,94 @@
+#include "tokenserver/endpoints/login_endpoint.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/crypto/password_hash.h"
+#include "common/metrics/metrics.h"
+#include "common/util/log.h"
+#include "tokenserver/endpoints/authorize_endpoint.h"
+#include "tokenserver/oauth/authorization_response.h"
+#include "tokenserver/session/login_session.h"
+#include "tokenserver/session/sealed_value.h"
+#include "tokenserver/web/cookies.h"
+#include "tokenserver/web/html.h"
+
+namespace nauthera {
+namespace {
+
+constexpr char kGenericFailure[] = "Incorrect username or password.";
+
+HttpResponse ExpiredForm() {
+  return ErrorPage(400, "Sign-in form expired",
+                   "This sign-in form has expired or did not come from this page. Go back to the "
+                   "application and start signing in again.");
+}
+
+// Verifies the password, spending the same time whether or not the user exists.
+bool PasswordAccepted(const v1::User* user, const std::string& password) {
+  static const std::string kDummyHash = [] {
+    auto hash = HashPasswordArgon2id("nauthera-dummy-password");
+    return hash.ok() ? *hash : std::string();
+  }();
+  if (user == nullptr || user->password_hash().empty()) {
+    VerifyPassword(kDummyHash, password);
+    return false;
+  }
+  bool ok = VerifyPassword(user->password_hash(), password);
+  return ok && !user->disabled();
+}
+
+}  // namespace
+
+HttpResponse HandleLogin(const HttpRequest& http, const InteractiveContext& context) {
+  const Snapshot& snapshot = context.snapshot;
+  // 1. A form POST.
+  const std::string* type = http.Header("content-type");
+  if (http.method != "POST" || type == nullptr || !IsFormContentType(*type) ||
+      http.body_too_large) {
+    return ErrorPage(400, "Invalid sign-in request", "Sign in through the application.");
+  }
+  auto form = Form::Parse(http.body);
+  if (!form.ok()) return ErrorPage(400, "Invalid sign-in request", "The form was malformed.");
+  // 2. CSRF: the form's token must be the HMAC of this browser's CSRF cookie.
+  std::string csrf_cookie = GetCookie(http, CookieNamesFor(IssuerIsHttps(snapshot)).csrf);
+  if (!CsrfTokenValid(snapshot, csrf_cookie, form->Get("csrf_token"))) {
+    Metrics::Global().Increment("nauthera_login_attempts_total", {"csrf_failed"});
+    return ExpiredForm();
+  }
+  // 3. The authorization request this form continues, sealed when the page was shown.
+  auto sealed = Unseal(snapshot.session_key(), "authorize", form->Get("request"), context.now);
+  if (!sealed.ok()) return ExpiredForm();
+  AuthorizationRequest request = AuthorizationRequest::FromJson(*sealed);
+  std::string stale = RecheckClient(request, snapshot);
+  if (!stale.empty()) return ErrorPage(400, "Invalid sign-in request", stale);
+  // 4. Attempt limits, per user and per address, before any password work.
+  std::string username = form->Get("username");
+  std::string password = form->Get("password");
+  int64_t wait = context.limiter->RetryAfter(username, http.remote_address, context.now);
+  if (wait > 0) {
+    Metrics::Global().Increment("nauthera_login_attempts_total", {"rate_limited"});
+    HttpResponse page = ShowLoginPage(
+        http, context, request, 429,
+        absl::StrCat("Too many attempts. Wait ", wait, " seconds and try again."), username);
+    page.SetHeader("Retry-After", std::to_string(wait));
+    return page;
+  }
+  // 5. One generic message for a wrong user, a wrong password or a disabled account.
+  const v1::User* user = snapshot.FindUserByUsername(username);
+  if (username.empty() || password.empty() || !PasswordAccepted(user, password)) {
+    context.limiter->RecordFailure(username, http.remote_address, context.now);
+    Metrics::Global().Increment("nauthera_login_attempts_total", {"failed"});
+    LogInfo("login failed", {{"username", username}, {"client_id", request.client_id},
+                             {"remote", http.remote_address}});
+    return ShowLoginPage(http, context, request, 401, kGenericFailure, username);
+  }
+  // 6. Signed in: session cookie, then back to the client with a code.
+  context.limiter->RecordSuccess(username, http.remote_address);
+  Metrics::Global().Increment("nauthera_login_attempts_total", {"succeeded"});
+  LogInfo("login succeeded", {{"username", username}, {"client_id", request.client_id}});
+  HttpResponse response = RedirectWithCode(snapshot, context.store, request, *user, context.now,
+                                           context.now, 303);
+  response.SetHeader("Set-Cookie", StartSessionCookie(snapshot, *user, context.now));
+  return response;
+}
+
+}  // namespace nauthera

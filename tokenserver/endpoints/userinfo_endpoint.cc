@@ -1,0 +1,80 @@
+#include "tokenserver/endpoints/userinfo_endpoint.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "tokenserver/tokens/identity_claims.h"
+#include "tokenserver/tokens/jwt_verifier.h"
+
+namespace nauthera {
+namespace {
+
+// RFC 6750 §3: WWW-Authenticate: Bearer, with an error code only when a token was presented.
+HttpResponse BearerError(int status, absl::string_view error, absl::string_view description) {
+  HttpResponse response;
+  response.status = status;
+  std::string challenge = "Bearer realm=\"nauthera\"";
+  if (!error.empty()) {
+    absl::StrAppend(&challenge, ", error=\"", error, "\", error_description=\"", description,
+                    "\"");
+    response = HttpResponse::Json(
+        status, absl::StrCat(R"({"error":")", error, R"(","error_description":")", description,
+                             R"("})"));
+  }
+  response.SetHeader("WWW-Authenticate", challenge);
+  response.SetHeader("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace
+
+HttpResponse HandleUserinfo(const HttpRequest& request, const Snapshot& snapshot, int64_t now) {
+  if (request.method != "GET" && request.method != "POST") {
+    HttpResponse response = BearerError(405, "invalid_request", "use GET or POST");
+    response.SetHeader("Allow", "GET, POST");
+    return response;
+  }
+  // 1. Exactly one Authorization: Bearer header (RFC 6750 §2.1).
+  int headers = 0;
+  for (const auto& [name, value] : request.headers) headers += name == "authorization";
+  const std::string* authorization = request.Header("authorization");
+  if (authorization == nullptr) return BearerError(401, "", "");
+  if (headers > 1 || authorization->find(',') != std::string::npos) {
+    return BearerError(400, "invalid_request", "send one Authorization header");
+  }
+  absl::string_view value = absl::StripAsciiWhitespace(*authorization);
+  if (value.size() < 7 || !absl::EqualsIgnoreCase(value.substr(0, 7), "bearer ")) {
+    return BearerError(401, "", "");
+  }
+  absl::string_view token = absl::StripAsciiWhitespace(value.substr(7));
+  // 2. One of our access tokens, valid now.
+  auto claims = VerifyJwt(snapshot, token, {"at+jwt", false}, now);
+  if (!claims.ok()) return BearerError(401, "invalid_token", "the access token is not valid");
+  std::vector<std::string> scopes =
+      absl::StrSplit(claims->value("scope", ""), ' ', absl::SkipEmpty());
+  if (std::find(scopes.begin(), scopes.end(), "openid") == scopes.end()) {
+    return BearerError(403, "insufficient_scope", "the token lacks the openid scope");
+  }
+  // 3. Current claims of who the token is about (a person, or a service account).
+  const v1::Client* client = snapshot.FindClient(claims->value("client_id", ""));
+  if (client == nullptr) return BearerError(401, "invalid_token", "the client is gone");
+  std::string subject = claims->value("sub", "");
+  Identity identity;
+  if (const v1::User* user = snapshot.FindUserBySubject(subject)) {
+    if (user->disabled()) return BearerError(401, "invalid_token", "the user is disabled");
+    identity = UserIdentity(*user);
+  } else if (client->kind() == v1::Client::SERVICE_ACCOUNT && subject == client->client_id()) {
+    identity = ServiceAccountIdentity(*client);
+  } else {
+    return BearerError(401, "invalid_token", "the subject is gone");
+  }
+  nlohmann::ordered_json body;
+  body["sub"] = subject;
+  AddIdentityClaims(client->policy(), scopes, identity, &body);
+  HttpResponse response = HttpResponse::Json(200, body.dump());
+  response.SetHeader("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace nauthera

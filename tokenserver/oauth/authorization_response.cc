@@ -1,0 +1,55 @@
+#include "tokenserver/oauth/authorization_response.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/crypto/hashing.h"
+#include "common/crypto/random.h"
+#include "common/util/url.h"
+#include "tokenserver/grants/grant_context.h"
+#include "tokenserver/oauth/redirect_uri.h"
+
+namespace nauthera {
+namespace {
+
+HttpResponse Redirect(const std::string& location, int status) {
+  HttpResponse response;
+  response.status = status;
+  response.SetHeader("Location", location);
+  response.SetHeader("Cache-Control", "no-store");
+  response.SetHeader("Referrer-Policy", "no-referrer");
+  return response;
+}
+
+std::string StateAndIssuer(const Snapshot& snapshot, const AuthorizationRequest& request) {
+  std::string out;
+  if (!request.state.empty()) absl::StrAppend(&out, "&state=", FormUrlEncode(request.state));
+  absl::StrAppend(&out, "&iss=", FormUrlEncode(snapshot.issuer()));
+  return out;
+}
+
+}  // namespace
+
+HttpResponse RedirectWithCode(const Snapshot& snapshot, OneTimeStore* store,
+                              const AuthorizationRequest& request, const v1::User& user,
+                              int64_t auth_time, int64_t now, int status) {
+  std::string code = RandomToken(32);
+  CodeGrant grant{request.client_id, request.redirect_uri, request.code_challenge, request.nonce,
+                  user.subject(),    request.scopes,       auth_time,
+                  now + kCodeLifetimeSeconds};
+  if (!store->PutCode(Sha256(code), grant).ok()) {
+    return RedirectWithError(snapshot, request, "server_error", "could not store the code");
+  }
+  return Redirect(AppendQuery(request.redirect_uri,
+                              absl::StrCat("code=", code, StateAndIssuer(snapshot, request))),
+                  status);
+}
+
+HttpResponse RedirectWithError(const Snapshot& snapshot, const AuthorizationRequest& request,
+                               absl::string_view error, absl::string_view description) {
+  return Redirect(
+      AppendQuery(request.redirect_uri,
+                  absl::StrCat("error=", error, "&error_description=", FormUrlEncode(description),
+                               StateAndIssuer(snapshot, request))),
+      302);
+}
+
+}  // namespace nauthera

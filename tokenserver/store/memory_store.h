@@ -1,0 +1,53 @@
+// OneTimeStore in process memory: right for a single token-server replica (local mode).
+#ifndef NAUTHERA_TOKENSERVER_STORE_MEMORY_STORE_H_
+#define NAUTHERA_TOKENSERVER_STORE_MEMORY_STORE_H_
+
+#include <map>
+#include <mutex>
+
+#include "tokenserver/store/one_time_store.h"
+
+namespace nauthera {
+
+class MemoryStore : public OneTimeStore {
+ public:
+  absl::Status PutCode(const std::string& code_hash, const CodeGrant& grant) override;
+  absl::StatusOr<CodeGrant> ConsumeCode(const std::string& code_hash, int64_t now,
+                                        std::string* family_to_revoke) override;
+  void LinkCodeToFamily(const std::string& code_hash, const std::string& family_id) override;
+  absl::Status CreateFamily(const RefreshFamily& family, const std::string& token_hash) override;
+  RefreshLookup LookupRefreshToken(const std::string& token_hash, int64_t now,
+                                   int64_t grace_seconds) override;
+  absl::Status RotateRefreshToken(const std::string& family_id,
+                                  const std::string& expected_current,
+                                  const std::string& new_hash, const std::string& response,
+                                  int64_t now) override;
+  void RevokeFamily(const std::string& family_id) override;
+
+ private:
+  struct CodeEntry {
+    CodeGrant grant;
+    bool spent = false;
+    std::string family_id;
+  };
+  struct FamilyEntry {
+    RefreshFamily family;
+    std::string current_hash;
+    std::string previous_hash;
+    int64_t previous_spent_at = 0;
+    std::string previous_response;
+    bool revoked = false;
+  };
+  void PurgeExpiredLocked(int64_t now);
+
+  std::mutex mu_;
+  std::map<std::string, CodeEntry> codes_;
+  std::map<std::string, FamilyEntry> families_;
+  // Every token hash a family ever had -> family id (spent ones too, to detect reuse).
+  std::map<std::string, std::string> token_to_family_;
+  int operations_ = 0;
+};
+
+}  // namespace nauthera
+
+#endif  // NAUTHERA_TOKENSERVER_STORE_MEMORY_STORE_H_

@@ -1,0 +1,77 @@
+// One-time state of the interactive flows: authorization codes and refresh-token families.
+// Behind this interface so a shared store (Redis) can serve many replicas; MemoryStore serves
+// one. Keys are SHA-256 hashes of the tokens, never the tokens themselves.
+#ifndef NAUTHERA_TOKENSERVER_STORE_ONE_TIME_STORE_H_
+#define NAUTHERA_TOKENSERVER_STORE_ONE_TIME_STORE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace nauthera {
+
+struct CodeGrant {
+  std::string client_id;
+  std::string redirect_uri;
+  std::string code_challenge;  // S256; empty when the request had none
+  std::string nonce;
+  std::string subject;  // the user's "sub"
+  std::vector<std::string> scopes;
+  int64_t auth_time = 0;
+  int64_t expires_at = 0;
+};
+
+struct RefreshFamily {
+  std::string family_id;
+  std::string client_id;
+  std::string subject;
+  std::vector<std::string> scopes;
+  int64_t auth_time = 0;
+  int64_t expires_at = 0;  // absolute end of the family (refreshTokenTTL from login)
+};
+
+enum class RefreshTokenUse {
+  kCurrent,      // the live token: rotate it
+  kGraceReplay,  // the token just spent, inside the grace window: answer as before
+  kReuse,        // a spent token outside the window: theft assumed, revoke the family
+  kUnknown,      // never issued, expired or revoked
+};
+
+struct RefreshLookup {
+  RefreshTokenUse use = RefreshTokenUse::kUnknown;
+  RefreshFamily family;
+  std::string current_token_hash;
+  std::string cached_response;  // kGraceReplay: the response given for the spent token
+};
+
+class OneTimeStore {
+ public:
+  virtual ~OneTimeStore() = default;
+
+  virtual absl::Status PutCode(const std::string& code_hash, const CodeGrant& grant) = 0;
+  // Single use (RFC 6749 §4.1.2): the first call returns the grant and marks the code spent.
+  // A later call is FailedPrecondition and returns, via `family_to_revoke`, the refresh family
+  // the first exchange created, so the caller revokes it (RFC 6749 §4.1.2: SHOULD revoke).
+  // NotFound for unknown or expired codes.
+  virtual absl::StatusOr<CodeGrant> ConsumeCode(const std::string& code_hash, int64_t now,
+                                                std::string* family_to_revoke) = 0;
+  // Remembers which family a code's exchange created.
+  virtual void LinkCodeToFamily(const std::string& code_hash, const std::string& family_id) = 0;
+
+  virtual absl::Status CreateFamily(const RefreshFamily& family, const std::string& token_hash) = 0;
+  virtual RefreshLookup LookupRefreshToken(const std::string& token_hash, int64_t now,
+                                           int64_t grace_seconds) = 0;
+  // Atomically replaces `expected_current` with `new_hash`, keeping `response` for replays of
+  // the spent token during the grace window. Aborted if another request rotated first.
+  virtual absl::Status RotateRefreshToken(const std::string& family_id,
+                                          const std::string& expected_current,
+                                          const std::string& new_hash,
+                                          const std::string& response, int64_t now) = 0;
+  virtual void RevokeFamily(const std::string& family_id) = 0;
+};
+
+}  // namespace nauthera
+
+#endif  // NAUTHERA_TOKENSERVER_STORE_ONE_TIME_STORE_H_
