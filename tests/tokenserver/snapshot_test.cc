@@ -10,17 +10,31 @@ namespace nauthera {
 TEST_CASE("a consistent state becomes a snapshot with discovery and JWKS rendered") {
   auto snapshot = testing::TestSnapshot();
   CHECK(snapshot->issuer() == testing::kIssuer);
-  CHECK(snapshot->client_count() == 2);
+  CHECK(snapshot->client_count() == 3);
   auto discovery = nlohmann::json::parse(snapshot->discovery_json());
   CHECK(discovery["issuer"] == testing::kIssuer);
   CHECK(discovery["token_endpoint"] == std::string(testing::kIssuer) + "/oauth2/token");
   CHECK(discovery["jwks_uri"] == std::string(testing::kIssuer) + "/oauth2/jwks");
-  CHECK(discovery["grant_types_supported"] == nlohmann::json({"client_credentials"}));
+  CHECK(discovery["grant_types_supported"] ==
+        nlohmann::json({"authorization_code", "refresh_token", "client_credentials"}));
+  CHECK(discovery["code_challenge_methods_supported"] == nlohmann::json({"S256"}));
+  CHECK(discovery["authorization_endpoint"] ==
+        std::string(testing::kIssuer) + "/oauth2/authorize");
   auto jwks = nlohmann::json::parse(snapshot->jwks_json());
   REQUIRE(jwks["keys"].size() == 1);
   CHECK(jwks["keys"][0]["kid"] == snapshot->active_kid());
   CHECK(jwks["keys"][0]["alg"] == "RS256");
   CHECK_FALSE(jwks["keys"][0].contains("d"));  // never the private exponent
+}
+
+TEST_CASE("without a session key, discovery lists only client credentials") {
+  v1::State state = testing::TestState();
+  state.clear_session_key();
+  auto snapshot = Snapshot::Create(state);
+  REQUIRE(snapshot.ok());
+  auto discovery = nlohmann::json::parse((*snapshot)->discovery_json());
+  CHECK(discovery["grant_types_supported"] == nlohmann::json({"client_credentials"}));
+  CHECK_FALSE(discovery.contains("authorization_endpoint"));
 }
 
 TEST_CASE("inconsistent states are refused with the reason (the token server NACKs them)") {

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "common/crypto/hashing.h"
+#include "common/crypto/password_hash.h"
 #include "common/crypto/rsa_key.h"
 
 namespace nauthera::testing {
@@ -33,6 +34,15 @@ const std::string& TestKeyPem() {
     return (*key)->PrivatePem();
   }();
   return pem;
+}
+
+const std::string& UserPasswordHash() {
+  static const std::string hash = [] {
+    auto made = HashPasswordArgon2id(kUserPassword);
+    if (!made.ok()) throw std::runtime_error("hashing failed");
+    return *made;
+  }();
+  return hash;
 }
 
 v1::State TestState() {
@@ -75,7 +85,35 @@ v1::State TestState() {
   pub->add_auth_methods("none");
   pub->add_redirect_uris("http://localhost:8000");
   pub->set_pkce_required(true);
+  pub->add_post_logout_redirect_uris("http://localhost:8000/signed-out");
+  pub->set_display_name("kubectl");
   FillPolicy(pub->mutable_policy());
+
+  v1::Client* web = state.add_clients();
+  web->set_client_id(kWebId);
+  web->set_kind(v1::Client::OIDC_CLIENT);
+  web->set_namespace_("apps");
+  web->set_name("dashboard");
+  web->mutable_secret_hash()->set_salt("salt-for-dashboard");
+  web->mutable_secret_hash()->set_digest(HmacSha256("salt-for-dashboard", kWebSecret));
+  for (const char* scope : {"openid", "email"}) web->add_registered_scopes(scope);
+  web->add_grant_types("authorization_code");
+  web->add_auth_methods("client_secret_basic");
+  web->add_redirect_uris("https://dashboard.example.com/callback");
+  web->add_redirect_uris("http://127.0.0.1/callback");
+  FillPolicy(web->mutable_policy());
+
+  state.set_session_key(std::string(32, 'k'));
+  for (const char* name : {"alice", "bob", "carol"}) {
+    v1::User* user = state.add_users();
+    user->set_username(name);
+    user->set_subject(std::string("subject-of-") + name);
+    user->set_email(std::string(name) + "@example.com");
+    user->set_display_name(std::string(name) + " Example");
+    user->add_groups(std::string(name) == "alice" ? "developers" : "viewers");
+    user->set_password_hash(UserPasswordHash());
+    user->set_disabled(std::string(name) == "carol");
+  }
   return state;
 }
 
