@@ -35,11 +35,14 @@ struct Identity {
 
 // Name and namespace when they are valid names; left empty otherwise.
 void ReadIdentity(const YAML::Node& metadata, Identity& id) {
-  if (!metadata.IsMap()) return;
+  if (!metadata.IsDefined() || !metadata.IsMap()) return;
   const YAML::Node name = metadata["name"];
   const YAML::Node ns = metadata["namespace"];
-  if (name.IsScalar() && ValidateDns1123Subdomain(name.Scalar()).ok()) id.name = name.Scalar();
-  if (IsNamespaced(*id.kind) && ns.IsScalar() && ValidateDns1123Label(ns.Scalar()).ok()) {
+  if (name.IsDefined() && name.IsScalar() && ValidateDns1123Subdomain(name.Scalar()).ok()) {
+    id.name = name.Scalar();
+  }
+  if (IsNamespaced(*id.kind) && ns.IsDefined() && ns.IsScalar() &&
+      ValidateDns1123Label(ns.Scalar()).ok()) {
     id.ns = ns.Scalar();
   }
 }

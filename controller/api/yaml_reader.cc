@@ -26,6 +26,7 @@ bool IsPlainNumber(const std::string& v) {
 }
 
 std::string Describe(const YAML::Node& node) {
+  if (!node.IsDefined()) return "missing";
   switch (node.Type()) {
     case YAML::NodeType::Map:
       return "a mapping";
@@ -55,6 +56,10 @@ absl::Status FieldError(absl::string_view path, absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", message));
 }
 
+// yaml-cpp hands out "invalid" nodes for missing keys of a const node, and most of their
+// methods throw: every reader checks IsDefined() before anything else.
+absl::Status Missing(absl::string_view path) { return FieldError(path, "is required"); }
+
 bool IsAbsent(const YAML::Node& node) {
   if (!node.IsDefined() || node.IsNull()) return true;
   // `field: null` written plainly arrives as a scalar on some yaml-cpp versions.
@@ -65,6 +70,7 @@ bool IsAbsent(const YAML::Node& node) {
 
 absl::Status CheckFields(const YAML::Node& node, absl::string_view path,
                          std::initializer_list<absl::string_view> known) {
+  if (!node.IsDefined()) return Missing(path.empty() ? "document" : path);
   if (!node.IsMap()) {
     return FieldError(path.empty() ? "document" : path,
                       absl::StrCat("must be a mapping, not ", Describe(node)));
@@ -89,6 +95,7 @@ absl::Status CheckFields(const YAML::Node& node, absl::string_view path,
 }
 
 absl::StatusOr<std::string> ReadString(const YAML::Node& node, absl::string_view path) {
+  if (!node.IsDefined()) return Missing(path.empty() ? "document" : path);
   if (!node.IsScalar() || IsAbsent(node)) {
     return FieldError(path, absl::StrCat("must be a string, not ", Describe(node)));
   }
@@ -106,6 +113,7 @@ absl::StatusOr<std::string> ReadNonEmptyString(const YAML::Node& node, absl::str
 }
 
 absl::StatusOr<bool> ReadBool(const YAML::Node& node, absl::string_view path) {
+  if (!node.IsDefined()) return Missing(path.empty() ? "document" : path);
   if (node.IsScalar() && IsPlain(node) && IsPlainBool(node.Scalar())) {
     return node.Scalar()[0] == 't' || node.Scalar()[0] == 'T';
   }
@@ -115,6 +123,7 @@ absl::StatusOr<bool> ReadBool(const YAML::Node& node, absl::string_view path) {
 
 absl::StatusOr<std::vector<std::string>> ReadStringList(const YAML::Node& node,
                                                         absl::string_view path) {
+  if (!node.IsDefined()) return Missing(path.empty() ? "document" : path);
   if (!node.IsSequence()) {
     return FieldError(path, absl::StrCat("must be a list of strings, not ", Describe(node)));
   }
@@ -134,6 +143,7 @@ absl::StatusOr<std::vector<std::string>> ReadStringList(const YAML::Node& node,
 
 absl::StatusOr<std::map<std::string, std::string>> ReadStringMap(const YAML::Node& node,
                                                                  absl::string_view path) {
+  if (!node.IsDefined()) return Missing(path.empty() ? "document" : path);
   if (!node.IsMap()) {
     return FieldError(path, absl::StrCat("must be a mapping of strings, not ", Describe(node)));
   }

@@ -1,0 +1,73 @@
+#include <catch2/catch.hpp>
+
+#include "controller/app/flags.h"
+
+namespace nauthera::controller {
+namespace {
+
+TEST_CASE("flags parse in both --flag=value and --flag value forms", "[flags]") {
+  auto parsed = ParseFlags({"--manifests=examples/quickstart", "--state-dir", "/tmp/x",
+                            "--issuer-url=http://127.0.0.1:8080", "--poll-interval=250ms",
+                            "--jwks-max-age=30", "--grpc-listen=127.0.0.1:9000"});
+  REQUIRE(parsed.ok());
+  CHECK(parsed->options.manifests == "examples/quickstart");
+  CHECK(parsed->options.state_dir == "/tmp/x");
+  CHECK(parsed->options.poll_interval == absl::Milliseconds(250));
+  CHECK(parsed->options.jwks_max_age_seconds == 30);
+  CHECK(parsed->options.grpc_listen == "127.0.0.1:9000");
+  CHECK(parsed->options.http_listen == "http://127.0.0.1:7071");
+  CHECK(ValidateOptions(parsed->options).ok());
+}
+
+TEST_CASE("flags refuse unknown names and bad values", "[flags]") {
+  CHECK_FALSE(ParseFlags({"--manifest=x"}).ok());
+  CHECK_FALSE(ParseFlags({"--poll-interval=soon"}).ok());
+  CHECK_FALSE(ParseFlags({"--jwks-max-age=ten"}).ok());
+  CHECK_FALSE(ParseFlags({"--manifests"}).ok());
+  CHECK(ParseFlags({"--help"})->help);
+}
+
+TEST_CASE("the controller refuses to start with an unsafe configuration", "[flags]") {
+  auto [name, mutate, want] =
+      GENERATE(table<std::string, std::function<void(ControllerOptions&)>, std::string>({
+          {"no manifests", [](ControllerOptions& o) { o.manifests.clear(); }, "--manifests"},
+          {"no issuer", [](ControllerOptions& o) { o.issuer_url.clear(); }, "--issuer-url"},
+          {"http issuer off loopback",
+           [](ControllerOptions& o) { o.issuer_url = "http://auth.example.com"; }, "https"},
+          {"gRPC off loopback without TLS",
+           [](ControllerOptions& o) { o.grpc_listen = "0.0.0.0:7070"; },
+           "controller <-> token server traffic must be mutual TLS outside local mode"},
+          {"only part of the TLS files",
+           [](ControllerOptions& o) { o.grpc_tls_cert = "c.pem"; }, "go together"},
+          {"status endpoint off loopback",
+           [](ControllerOptions& o) { o.http_listen = "http://0.0.0.0:7071"; }, "loopback"},
+          {"poll interval too slow for the 2 s promise",
+           [](ControllerOptions& o) { o.poll_interval = absl::Seconds(5); }, "--poll-interval"},
+      }));
+  CAPTURE(name);
+  ControllerOptions options;
+  options.manifests = "m";
+  options.issuer_url = "http://127.0.0.1:8080";
+  REQUIRE(ValidateOptions(options).ok());
+  mutate(options);
+  absl::Status status = ValidateOptions(options);
+  CAPTURE(status.message());
+  CHECK(std::string(status.message()).find(want) != std::string::npos);
+}
+
+TEST_CASE("gRPC off loopback is allowed with mutual TLS", "[flags]") {
+  ControllerOptions options;
+  options.manifests = "m";
+  options.issuer_url = "https://auth.example.com";
+  options.grpc_listen = "0.0.0.0:7070";
+  options.grpc_tls_cert = "c";
+  options.grpc_tls_key = "k";
+  options.grpc_client_ca = "ca";
+  CHECK(ValidateOptions(options).ok());
+  CHECK(IsLoopbackListenAddress("[::1]:7070"));
+  CHECK(IsLoopbackListenAddress("localhost:7070"));
+  CHECK_FALSE(IsLoopbackListenAddress("10.0.0.1:7070"));
+}
+
+}  // namespace
+}  // namespace nauthera::controller
