@@ -136,8 +136,9 @@ TEST_CASE("a malformed or foreign Secret is a SecretConflict and is left untouch
   CHECK(std::string(result.status().message()).find(want) != std::string::npos);
   CHECK(std::string(result.status().message()).find("will not overwrite") != std::string::npos);
   CHECK(ReadFile(store.Reference(kDeployer)) == content);
-  // While its owner exists, garbage collection leaves it alone too.
-  CHECK(*reconciler.CollectGarbage({kDeployer}) == 0);
+  // While its owners exist, garbage collection leaves it alone too.
+  CHECK(*reconciler.CollectGarbage(
+            {kDeployer, ObjectKey{Kind::kOidcClient, "ci-cd", "ci-deployer"}}) == 0);
   CHECK(std::filesystem::exists(store.Reference(kDeployer)));
 }
 
