@@ -38,16 +38,15 @@ std::string Describe(const DecodeError& error) {
   return absl::StrCat(where, ": ", error.message);
 }
 
-// A broken document of an object that still has a last good version: the object keeps being
-// reconciled from that version, and its status says so.
-void MarkBroken(ObjectStatus& status, const std::vector<const DecodeError*>& errors) {
+// An object whose document is broken: InvalidManifest, with every error and `consequence`
+// (whether its last good version is still in effect).
+void MarkBroken(ObjectStatus& status, const std::vector<const DecodeError*>& errors,
+                absl::string_view consequence) {
   std::vector<std::string> messages;
   for (const DecodeError* error : errors) messages.push_back(Describe(*error));
   status.ready = false;
   status.reason = std::string(reason::kInvalidManifest);
-  status.message = absl::StrCat(absl::StrJoin(messages, "; "),
-                                status.served ? ". Its last good version is still served"
-                                              : "");
+  status.message = absl::StrCat(absl::StrJoin(messages, "; "), ". ", consequence);
 }
 
 }  // namespace
@@ -73,7 +72,11 @@ void ControllerManager::ReconcileClients(const SourceState& source, Pass& pass) 
       ++pass.governs[policy.key];
     }
     auto errors = pass.errors_by_key.find(object.Key());
-    if (errors != pass.errors_by_key.end()) MarkBroken(outcome.status, errors->second);
+    if (errors != pass.errors_by_key.end()) {
+      MarkBroken(outcome.status, errors->second,
+                 outcome.status.served ? "Its last good version is still served"
+                                       : "Its last good version is in use");
+    }
     if (outcome.servable) pass.servable.push_back(*std::move(outcome.servable));
     pass.statuses.push_back(std::move(outcome.status));
   }
@@ -99,8 +102,7 @@ void ControllerManager::ReconcileOthers(const SourceState& source, Pass& pass) {
     }
     auto errors = pass.errors_by_key.find(object.Key());
     if (errors != pass.errors_by_key.end()) {
-      MarkBroken(status, errors->second);
-      status.message += ". Its last good version is still in effect";
+      MarkBroken(status, errors->second, "Its last good version is still in effect");
     }
     pass.statuses.push_back(std::move(status));
   }
@@ -117,8 +119,7 @@ void ControllerManager::ReportDecodeErrors(const SourceState& source, Pass& pass
     status.ns = key.ns;
     status.name = key.name;
     status.source = errors.front()->location.ToString();
-    MarkBroken(status, errors);
-    status.message += ". Nothing is served for it until it is fixed";
+    MarkBroken(status, errors, "Nothing is served for it until it is fixed");
     pass.statuses.push_back(std::move(status));
   }
   // Documents that could not be identified (or are ignored on purpose).

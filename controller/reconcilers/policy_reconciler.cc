@@ -10,8 +10,7 @@ ObjectStatus ReconcilePolicy(const ApiObject& object, int governs) {
   status.ready = true;
   status.reason = std::string(reason::kReady);
   status.governs = governs;
-  status.message = absl::StrCat("governs ", governs, governs == 1 ? " client" : " clients",
-                                governs == 0 ? " (none of its namespaces holds one yet)" : "");
+  status.message = absl::StrCat("governs ", governs, governs == 1 ? " client" : " clients");
   return status;
 }
 

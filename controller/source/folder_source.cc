@@ -162,9 +162,15 @@ void FolderSource::Merge() {
     if (!decoded.parsed || !decoded.identified_all) {
       current_.complete = false;
       for (const ApiObject& object : previous.objects) {
-        if (object.location.file == path && here.count(object.Key()) == 0) {
-          candidates[object.Key()].push_back(object);
-        }
+        if (object.location.file != path || here.count(object.Key()) > 0) continue;
+        candidates[object.Key()].push_back(object);
+        // Said on the object itself, so its status shows it is running on a last good version.
+        current_.errors.push_back(DecodeError{
+            object.location, object.Key(),
+            decoded.parsed ? "a document of this file cannot be identified (see its error), so "
+                             "this object may have been changed or removed there"
+                           : "this file cannot be read (see its error)",
+            false});
       }
     }
   }

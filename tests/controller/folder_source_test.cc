@@ -91,8 +91,12 @@ TEST_CASE("a file that stops parsing keeps its last good objects", "[source]") {
   const SourceState& state = source->Current();
   CHECK(Names(state) == StringList{"one", "other", "two"});
   CHECK_FALSE(state.complete);
-  REQUIRE(state.errors.size() == 1);
+  // One error for the file, and one on each object it kept, so their status says so.
+  REQUIRE(state.errors.size() == 3);
   CHECK(state.errors[0].ToString().find("a.yaml: not valid YAML") != std::string::npos);
+  CHECK(state.errors[1].key->name == "one");
+  CHECK(state.errors[1].message.find("this file cannot be read") != std::string::npos);
+  CHECK(state.errors[2].key->name == "two");
   // Every other file is unaffected: b.yaml's change is taken.
   CHECK(state.objects[1].As<ServiceAccountSpec>()->allowed_scopes.size() == 2);
   // Fixed: the error goes, the objects stay.
