@@ -3,14 +3,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <ctime>
 #include <thread>
 
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "common/http/http_server.h"
+#include "common/util/flag_set.h"
 #include "common/util/log.h"
 #include "common/util/url.h"
 #include "tokenserver/endpoints/token_endpoint.h"
@@ -18,33 +17,50 @@
 #include "tokenserver/state/state_client.h"
 #include "tokenserver/store/memory_store.h"
 
-ABSL_FLAG(std::string, controller, "127.0.0.1:7070", "The controller's state stream (host:port)");
-ABSL_FLAG(std::string, listen, "http://127.0.0.1:8080",
-          "Where to serve OAuth2/OIDC: http://HOST:PORT (loopback only) or https://HOST:PORT");
-ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate chain for an https --listen");
-ABSL_FLAG(std::string, tls_key_file, "", "PEM private key for an https --listen");
-ABSL_FLAG(bool, plain_http_behind_tls_proxy, false,
-          "Allow a non-loopback http --listen because a TLS-terminating proxy is in front");
-ABSL_FLAG(std::string, grpc_tls_ca, "", "CA that signed the controller's certificate (mTLS)");
-ABSL_FLAG(std::string, grpc_tls_cert, "", "This token server's client certificate (mTLS)");
-ABSL_FLAG(std::string, grpc_tls_key, "", "This token server's client key (mTLS)");
-ABSL_FLAG(int, threads, 0, "HTTP worker threads (0 = one per core)");
-ABSL_FLAG(std::string, node_id, "", "Name in the controller's logs (default: host-pid)");
-
 namespace nauthera {
 namespace {
 
-absl::Status CheckListen(const std::string& listen) {
+struct Options {
+  std::string controller = "127.0.0.1:7070";
+  std::string listen = "http://127.0.0.1:8080";
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool plain_http_behind_tls_proxy = false;
+  std::string grpc_tls_ca;
+  std::string grpc_tls_cert;
+  std::string grpc_tls_key;
+  int threads = 0;
+  std::string node_id;
+};
+
+void DeclareFlags(FlagSet* flags, Options* o) {
+  flags->String("controller", &o->controller, "The controller's state stream, host:port");
+  flags->String("listen", &o->listen,
+                "Where to serve OAuth2/OIDC: http://HOST:PORT (loopback only) or "
+                "https://HOST:PORT");
+  flags->String("tls-cert-file", &o->tls_cert_file, "PEM certificate chain for an https --listen");
+  flags->String("tls-key-file", &o->tls_key_file, "PEM private key for an https --listen");
+  flags->Bool("plain-http-behind-tls-proxy", &o->plain_http_behind_tls_proxy,
+              "Allow a non-loopback http --listen because a TLS-terminating proxy fronts it");
+  flags->String("grpc-tls-ca", &o->grpc_tls_ca,
+                "CA that signed the controller's certificate (mutual TLS)");
+  flags->String("grpc-tls-cert", &o->grpc_tls_cert, "This token server's client certificate");
+  flags->String("grpc-tls-key", &o->grpc_tls_key, "This token server's client key");
+  flags->Int("threads", &o->threads, "HTTP worker threads; 0 = one per core");
+  flags->String("node-id", &o->node_id, "Name in the controller's logs (default host-pid)");
+}
+
+absl::Status CheckListen(const std::string& listen, bool behind_proxy) {
   auto url = ParseUrl(listen);
   if (!url.ok()) return url.status();
   if (url->scheme == "https") return absl::OkStatus();
   if (url->scheme != "http") return absl::InvalidArgumentError("--listen must be http or https");
-  if (IsLoopbackHost(url->host) || absl::GetFlag(FLAGS_plain_http_behind_tls_proxy)) {
+  if (IsLoopbackHost(url->host) || behind_proxy) {
     return absl::OkStatus();
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "--listen=", listen, " is plain http on a non-loopback address; serve https with "
-      "--tls-cert-file/--tls-key-file, or pass --plain_http_behind_tls_proxy if a TLS proxy "
+      "--tls-cert-file/--tls-key-file, or pass --plain-http-behind-tls-proxy if a TLS proxy "
       "fronts this server"));
 }
 
@@ -54,14 +70,14 @@ std::string DefaultNodeId() {
   return absl::StrCat(host, "-", getpid());
 }
 
-int Run() {
+int Run(const Options& options) {
   SetLogComponent("tokenserver");
-  std::string listen = absl::GetFlag(FLAGS_listen);
-  if (absl::Status s = CheckListen(listen); !s.ok()) {
+  const std::string& listen = options.listen;
+  if (absl::Status s = CheckListen(listen, options.plain_http_behind_tls_proxy); !s.ok()) {
     LogError("cannot start", {{"error", std::string(s.message())}});
     return 2;
   }
-  int threads = absl::GetFlag(FLAGS_threads);
+  int threads = options.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   InitHttpThreads(threads);
 
@@ -73,13 +89,9 @@ int Run() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   StateHolder state;
-  StateClientOptions client_options{absl::GetFlag(FLAGS_controller),
-                                    absl::GetFlag(FLAGS_node_id).empty()
-                                        ? DefaultNodeId()
-                                        : absl::GetFlag(FLAGS_node_id),
-                                    absl::GetFlag(FLAGS_grpc_tls_ca),
-                                    absl::GetFlag(FLAGS_grpc_tls_cert),
-                                    absl::GetFlag(FLAGS_grpc_tls_key)};
+  StateClientOptions client_options{
+      options.controller, options.node_id.empty() ? DefaultNodeId() : options.node_id,
+      options.grpc_tls_ca, options.grpc_tls_cert, options.grpc_tls_key};
   auto client = StateClient::Create(client_options, &state);
   if (!client.ok()) {
     LogError("cannot start", {{"error", std::string(client.status().message())}});
@@ -89,9 +101,8 @@ int Run() {
   LoginLimiter limiter;
   Router router(&state, &store, &limiter,
                 [] { return static_cast<int64_t>(std::time(nullptr)); });
-  HttpServer::Options http_options{listen, kMaxTokenRequestBytes,
-                                   absl::GetFlag(FLAGS_tls_cert_file),
-                                   absl::GetFlag(FLAGS_tls_key_file)};
+  HttpServer::Options http_options{listen, kMaxTokenRequestBytes, options.tls_cert_file,
+                                   options.tls_key_file};
   auto server = HttpServer::Start(http_options, [&router](const HttpRequest& request) {
     return router.Handle(request);
   });
@@ -115,9 +126,19 @@ int Run() {
 }  // namespace nauthera
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Serves Nauthera's OAuth2/OIDC endpoints from the controller's state.\n"
+  nauthera::FlagSet flags(
+      "nauthera-tokenserver serves Nauthera's OAuth2/OIDC endpoints from the controller's state.\n"
       "  nauthera-tokenserver --controller=127.0.0.1:7070 --listen=http://127.0.0.1:8080");
-  absl::ParseCommandLine(argc, argv);
-  return nauthera::Run();
+  nauthera::Options options;
+  nauthera::DeclareFlags(&flags, &options);
+  bool help = false;
+  if (absl::Status s = flags.Parse(argc, argv, &help); !s.ok()) {
+    std::fprintf(stderr, "nauthera-tokenserver: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+  if (help) {
+    std::printf("%s", flags.Usage().c_str());
+    return 0;
+  }
+  return nauthera::Run(options);
 }

@@ -111,6 +111,14 @@ void StateClient::Run() {
   }
 }
 
+bool StateClient::ShouldLogDialFailure() {
+  // While the controller stays away, say so every 30 s rather than at every retry.
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_dial_warning_ < std::chrono::seconds(30)) return false;
+  last_dial_warning_ = now;
+  return true;
+}
+
 bool StateClient::RunStream() {
   grpc::ClientContext context;
   {
@@ -142,11 +150,13 @@ bool StateClient::RunStream() {
     std::lock_guard<std::mutex> lock(context_mu_);
     context_ = nullptr;
   }
-  if (connected_.exchange(false) || !stopping_) {
-    Metrics::Global().Set("nauthera_tokenserver_controller_connected", {}, 0);
+  bool was_connected = connected_.exchange(false);
+  if (was_connected) Metrics::Global().Set("nauthera_tokenserver_controller_connected", {}, 0);
+  if (!stopping_ && (was_connected || ShouldLogDialFailure())) {
     auto current = holder_->Get();
-    LogWarning("state stream to controller ended; serving the last good state",
-               {{"error", status.error_message()},
+    LogWarning(current ? "no state stream to the controller; serving the last good state"
+                       : "no state stream to the controller; not ready until it answers",
+               {{"controller_error", status.error_message()},
                 {"serving_version", current ? current->version() : "none"}});
   }
   return received;

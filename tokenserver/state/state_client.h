@@ -9,6 +9,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,6 +45,7 @@ class StateClient {
   void Run();
   // One stream from dial to end; returns whether any state was received.
   bool RunStream();
+  bool ShouldLogDialFailure();
   void Apply(v1::State state, grpc::ClientReaderWriter<v1::SubscribeRequest, v1::State>* stream);
 
   std::unique_ptr<v1::StateService::Stub> stub_;
@@ -54,6 +56,7 @@ class StateClient {
   std::mutex context_mu_;
   grpc::ClientContext* context_ = nullptr;  // the live stream's, for Stop()
   std::thread thread_;
+  std::chrono::steady_clock::time_point last_dial_warning_{};
 };
 
 }  // namespace nauthera
