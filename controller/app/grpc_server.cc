@@ -24,7 +24,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(const ControllerOptions& options,
-                                                              grpc::Service* service) {
+                                                              grpc::Service* service,
+                                                              int* selected_port) {
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, Credentials(options));
   grpc::ServerBuilder builder;
   int port = 0;
@@ -40,6 +41,7 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(const ControllerOp
         "cannot listen for gRPC on ", options.grpc_listen,
         " (is the port taken, or the address not on this machine?); choose --grpc-listen"));
   }
+  if (selected_port != nullptr) *selected_port = port;
   return server;
 }
 

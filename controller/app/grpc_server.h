@@ -13,9 +13,11 @@
 
 namespace nauthera::controller {
 
-// REQUIRES: ValidateOptions(options).ok(). `service` must outlive the server.
+// REQUIRES: ValidateOptions(options).ok(). `service` must outlive the server. `port`, when
+// given, receives the port listened on (useful with ":0").
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(const ControllerOptions& options,
-                                                              grpc::Service* service);
+                                                              grpc::Service* service,
+                                                              int* port = nullptr);
 
 }  // namespace nauthera::controller
 

@@ -63,6 +63,7 @@ ControllerManager::ControllerManager(Options options, CredentialStore& store, co
 
 void ControllerManager::ReconcileClients(const SourceState& source, Pass& pass) {
   ReconcileContext context{pass.policies, credentials_};
+  std::map<std::string, std::string> client_ids;  // client_id -> its first holder
   for (const ApiObject& object : source.objects) {
     if (!IsClientKind(object.kind)) continue;
     ClientOutcome outcome = object.kind == Kind::kOidcClient
@@ -77,7 +78,22 @@ void ControllerManager::ReconcileClients(const SourceState& source, Pass& pass) 
                  outcome.status.served ? "Its last good version is still served"
                                        : "Its last good version is in use");
     }
-    if (outcome.servable) pass.servable.push_back(*std::move(outcome.servable));
+    if (outcome.servable) {
+      // A client_id copied by hand into another Secret would make the State inconsistent and
+      // block every update; the second holder is refused instead, and only it.
+      auto [first, unique] = client_ids.emplace(outcome.servable->credentials.client_id,
+                                                object.Key().ToString());
+      if (unique) {
+        pass.servable.push_back(*std::move(outcome.servable));
+      } else {
+        outcome.status.ready = outcome.status.served = false;
+        outcome.status.reason = std::string(reason::kSecretConflict);
+        outcome.status.message = absl::StrCat(
+            "client_id ", first->first, " in ", outcome.status.credentials_secret_ref,
+            " is also used by ", first->second,
+            "; client ids must be unique: delete this Secret to get new credentials");
+      }
+    }
     pass.statuses.push_back(std::move(outcome.status));
   }
 }
@@ -187,9 +203,12 @@ absl::Status ControllerManager::Reconcile(const SourceState& source) {
   CollectGarbage(source);
   // 3. The State, then what a person reads.
   absl::Status published = Publish(pass);
+  // Every series ever set is set again, to 0 when it has no objects now.
   std::map<std::pair<std::string, std::string>, int> counts;
+  for (const auto& series : object_series_) counts[series] = 0;
   for (const ObjectStatus& s : pass.statuses) ++counts[{s.kind, s.reason}];
   for (const auto& [labels, count] : counts) {
+    object_series_.insert(labels);
     Metrics::Global().Set(metric::kObjects, {labels.first, labels.second}, count);
   }
   absl::Status written = board_.Update(std::move(pass.statuses), published_version_);

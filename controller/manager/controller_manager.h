@@ -10,7 +10,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -60,6 +62,7 @@ class ControllerManager {
   StateVersioner versioner_;
   std::string published_version_;
   std::string last_gc_note_;
+  std::set<std::pair<std::string, std::string>> object_series_;  // (kind, reason) gauges
 };
 
 }  // namespace nauthera::controller

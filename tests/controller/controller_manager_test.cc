@@ -206,6 +206,28 @@ TEST_CASE("a malformed Secret is SecretConflict, untouched, and not served", "[m
   CHECK(ReadFile(h.SecretPath("ci-cd", "ci-deployer")) == "garbage: [\n");
 }
 
+TEST_CASE("a client_id copied into another Secret refuses only the copy", "[manager]") {
+  Harness h;
+  h.Write("p.yaml", kClusterPolicy);
+  h.Write("sa.yaml", Sa("a", "ci-cd", "[openid]") + "---\n" + Sa("b", "ci-cd", "[openid]"));
+  REQUIRE(h.Reconcile().ok());
+  std::string a = ReadFile(h.SecretPath("ci-cd", "a"));
+  std::string b = ReadFile(h.SecretPath("ci-cd", "b"));
+  std::string id_line_a = a.substr(a.find("client_id:"), a.find('\n', a.find("client_id:")) -
+                                                           a.find("client_id:"));
+  size_t at = b.find("client_id:");
+  b.replace(at, b.find('\n', at) - at, id_line_a);
+  WriteFile(h.SecretPath("ci-cd", "b"), b);
+  h.Write("p.yaml", std::string(kClusterPolicy) + "  accessTokenTTL: 5m\n");  // a new State
+  REQUIRE(h.Reconcile().ok());
+  CHECK(h.Status("NautheraServiceAccount", "ci-cd", "a").reason == "Ready");
+  ObjectStatus s = h.Status("NautheraServiceAccount", "ci-cd", "b");
+  CHECK(s.reason == "SecretConflict");
+  CHECK(s.message.find("is also used by NautheraServiceAccount ci-cd/a") != std::string::npos);
+  CHECK(h.broadcaster().Latest()->clients_size() == 1);
+  CHECK(h.broadcaster().Latest()->clients(0).policy().access_token_ttl_seconds() == 300);
+}
+
 TEST_CASE("removing an object deletes its Secret and drops it from the state", "[manager]") {
   Harness h;
   h.Write("p.yaml", kClusterPolicy);
