@@ -1,108 +1,62 @@
 #include "controller/app/flags.h"
 
-#include <functional>
-#include <map>
-
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/flag_set.h"
 
 namespace nauthera::controller {
 namespace {
 
-using Setter = std::function<absl::Status(ControllerOptions&, const std::string&)>;
+constexpr char kHeader[] = R"(Usage: nauthera-controller --manifests=DIR --issuer-url=URL [flags]
 
-Setter String(std::string ControllerOptions::*field) {
-  return [field](ControllerOptions& options, const std::string& value) {
-    options.*field = value;
-    return absl::OkStatus();
-  };
-}
+Reads Nauthera's resources from a folder of manifests (local mode), writes credentials
+Secrets, signing keys and status into a state folder, and streams the state to token servers.)";
 
-const std::map<std::string, Setter>& Setters() {
-  static const auto* setters = new std::map<std::string, Setter>{
-      {"manifests", String(&ControllerOptions::manifests)},
-      {"state-dir", String(&ControllerOptions::state_dir)},
-      {"issuer-url", String(&ControllerOptions::issuer_url)},
-      {"grpc-listen", String(&ControllerOptions::grpc_listen)},
-      {"http-listen", String(&ControllerOptions::http_listen)},
-      {"grpc-tls-cert", String(&ControllerOptions::grpc_tls_cert)},
-      {"grpc-tls-key", String(&ControllerOptions::grpc_tls_key)},
-      {"grpc-client-ca", String(&ControllerOptions::grpc_client_ca)},
-      {"poll-interval",
-       [](ControllerOptions& options, const std::string& value) {
-         if (!absl::ParseDuration(value, &options.poll_interval)) {
-           return absl::InvalidArgumentError(
-               absl::StrCat("--poll-interval=", value, ": write a duration like 500ms or 1s"));
-         }
-         return absl::OkStatus();
-       }},
-      {"jwks-max-age",
-       [](ControllerOptions& options, const std::string& value) {
-         if (!absl::SimpleAtoi(value, &options.jwks_max_age_seconds)) {
-           return absl::InvalidArgumentError(
-               absl::StrCat("--jwks-max-age=", value, ": write a number of seconds"));
-         }
-         return absl::OkStatus();
-       }},
-  };
-  return *setters;
-}
+// The flags, bound to `options` and to the text forms of the non-string ones.
+struct Binding {
+  FlagSet set{kHeader};
+  std::string poll_interval = "500ms";
+  int jwks_max_age = 60;
+
+  explicit Binding(ControllerOptions& o) {
+    set.String("manifests", &o.manifests, "folder of *.yaml / *.yml manifests (required)");
+    set.String("state-dir", &o.state_dir, "generated Secrets, signing keys, status.txt");
+    set.String("issuer-url", &o.issuer_url,
+               "the issuer, exactly as kube-apiserver's --oidc-issuer-url (required; https "
+               "unless on loopback, e.g. http://127.0.0.1:8080)");
+    set.String("grpc-listen", &o.grpc_listen, "state stream for token servers");
+    set.String("http-listen", &o.http_listen, "/healthz /readyz /metrics /status");
+    set.String("grpc-tls-cert", &o.grpc_tls_cert,
+               "mutual TLS for the state stream: the server certificate (PEM); the three "
+               "--grpc-tls flags go together and are required off loopback");
+    set.String("grpc-tls-key", &o.grpc_tls_key, "mutual TLS: the server's private key (PEM)");
+    set.String("grpc-client-ca", &o.grpc_client_ca,
+               "mutual TLS: the CA of token servers' client certificates (PEM)");
+    set.String("poll-interval", &poll_interval, "how often the folder is checked for changes");
+    set.Int("jwks-max-age", &jwks_max_age, "Cache-Control max-age of the JWKS, in seconds");
+  }
+};
 
 }  // namespace
 
 absl::StatusOr<ParsedFlags> ParseFlags(const std::vector<std::string>& args) {
   ParsedFlags parsed;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--help" || arg == "-h" || arg == "--helpfull") {
-      parsed.help = true;
-      continue;
-    }
-    if (!absl::StartsWith(arg, "--")) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unexpected argument \"", arg, "\"; every option is a --flag"));
-    }
-    std::string name = arg.substr(2);
-    std::string value;
-    size_t equals = name.find('=');
-    if (equals != std::string::npos) {
-      value = name.substr(equals + 1);
-      name = name.substr(0, equals);
-    } else if (i + 1 < args.size() && !absl::StartsWith(args[i + 1], "--")) {
-      value = args[++i];
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
-    }
-    auto setter = Setters().find(name);
-    if (setter == Setters().end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag --", name, "; see --help for the flags"));
-    }
-    absl::Status status = setter->second(parsed.options, value);
-    if (!status.ok()) return status;
+  Binding binding(parsed.options);
+  std::vector<char*> argv = {const_cast<char*>("nauthera-controller")};
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  absl::Status status =
+      binding.set.Parse(static_cast<int>(argv.size()), argv.data(), &parsed.help);
+  if (!status.ok()) return status;
+  if (!absl::ParseDuration(binding.poll_interval, &parsed.options.poll_interval)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--poll-interval=", binding.poll_interval, ": write a duration like 500ms or 1s"));
   }
+  parsed.options.jwks_max_age_seconds = binding.jwks_max_age;
   return parsed;
 }
 
 std::string FlagsUsage() {
-  return R"(Usage: nauthera-controller --manifests=DIR --issuer-url=URL [flags]
-
-Reads Nauthera's resources from a folder of manifests (local mode), writes credentials
-Secrets, signing keys and status into a state folder, and streams the state to token servers.
-
-  --manifests=DIR        folder of *.yaml / *.yml manifests (required)
-  --state-dir=DIR        generated Secrets, signing keys, status.txt (default .state)
-  --issuer-url=URL       the issuer, exactly as kube-apiserver's --oidc-issuer-url (required;
-                         https unless on loopback, e.g. http://127.0.0.1:8080)
-  --grpc-listen=ADDR     state stream for token servers (default 127.0.0.1:7070)
-  --http-listen=URL      /healthz /readyz /metrics /status (default http://127.0.0.1:7071)
-  --grpc-tls-cert=PEM    } mutual TLS for the state stream: server certificate, its key, and
-  --grpc-tls-key=PEM     } the CA of token servers' client certificates. All three together;
-  --grpc-client-ca=PEM   } required when --grpc-listen is not a loopback address
-  --poll-interval=DUR    how often the folder is checked for changes (default 500ms)
-  --jwks-max-age=SECS    Cache-Control max-age of the JWKS (default 60)
-)";
+  ControllerOptions defaults;
+  return Binding(defaults).set.Usage();
 }
 
 }  // namespace nauthera::controller

@@ -17,6 +17,9 @@
 namespace nauthera::controller {
 namespace {
 
+// Far above any real set of manifests, far below what would hurt the controller's memory.
+constexpr int64_t kMaxManifestBytes = 4 << 20;
+
 bool IsManifestName(const std::string& name) {
   if (name.empty() || name[0] == '.') return false;  // hidden files, editors' swap files
   return absl::EndsWith(name, ".yaml") || absl::EndsWith(name, ".yml");
@@ -66,11 +69,23 @@ bool FolderSource::Take(const std::string& name, const Observation& seen, bool f
   }
   if (it != files_.end() && it->second.stat == *seen && !force_read) return false;
   std::string path = absl::StrCat(options_.folder, "/", name);
+  FileState state;
+  state.stat = *seen;
+  if (seen->size > kMaxManifestBytes) {
+    state.content_hash = absl::StrCat("too large:", seen->size);
+    state.decoded.parsed = false;
+    state.decoded.errors.push_back(DecodeError{
+        SourceLocation{path, 0}, std::nullopt,
+        absl::StrCat("the file is ", seen->size, " bytes, more than the ", kMaxManifestBytes,
+                     " a manifest file may have; split it (its objects keep their last good "
+                     "version)"),
+        false});
+    files_[name] = std::move(state);
+    return it == files_.end() || it->second.content_hash != files_[name].content_hash;
+  }
   std::ifstream in(path, std::ios::binary);
   std::stringstream content;
   content << in.rdbuf();
-  FileState state;
-  state.stat = *seen;
   if (!in.is_open() || in.bad()) {
     // Unreadable is not empty: keep what the file held, as for invalid YAML.
     state.content_hash = "unreadable";
