@@ -6,7 +6,11 @@
 
 #include "common/metrics/metrics.h"
 #include "controller/app/controller_metrics.h"
+#include "controller/manager/controller_manager.h"
+#include "controller/reconcilers/folder_credential_store.h"
+#include "controller/source/folder_source.h"
 #include "controller/sync/state_service.h"
+#include "test_util.h"
 
 namespace nauthera::controller {
 namespace {
@@ -79,6 +83,35 @@ TEST_CASE("a subscriber receives the current state at once and every newer one",
   CHECK(metrics.find("nauthera_controller_state_nacks_total{node_id=\"test-node\"} 1") !=
         std::string::npos);
   CHECK(f.service.subscribers() == 0);
+}
+
+TEST_CASE("a subscriber receives the quickstart's reconciled state", "[sync]") {
+  Fixture f;
+  testing::TempDir dir;
+  FolderSource::Options source_options;
+  source_options.folder = std::string(NAUTHERA_SOURCE_DIR) + "/examples/quickstart";
+  auto source = *FolderSource::Create(source_options);
+  auto keys = *KeyRing::LoadOrCreate(dir.Path("keys.yaml"), 1);
+  FolderCredentialStore store(dir.Path("secrets"));
+  StatusBoard board(dir.path());
+  ControllerManager manager({IssuerSettings{"http://127.0.0.1:8080", 60}, nullptr}, store, *keys,
+                            f.broadcaster, board);
+  source->Refresh();
+  REQUIRE(manager.Reconcile(source->Current()).ok());
+
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto stream = f.stub->Subscribe(&context);
+  REQUIRE(stream->Write(Request("")));
+  pb::State state;
+  REQUIRE(stream->Read(&state));
+  CHECK(state.version() == manager.state_version());
+  CHECK(state.signing_keys(0).kid() == keys->keys()[0].kid);
+  REQUIRE(state.clients_size() == 2);
+  CHECK(state.clients(0).name() == "ci-deployer");
+  CHECK(state.clients(0).email() == "ci-deployer@ci-cd.svc");
+  CHECK(state.clients(1).name() == "kubectl");
+  context.TryCancel();
 }
 
 TEST_CASE("a subscriber that arrives before any state waits for the first", "[sync]") {
