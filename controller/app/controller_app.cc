@@ -9,6 +9,7 @@
 #include "controller/app/controller_metrics.h"
 #include "controller/app/grpc_server.h"
 #include "controller/app/http_endpoints.h"
+#include "controller/status/status_report.h"
 #include "controller/util/private_files.h"
 
 namespace nauthera::controller {
@@ -67,6 +68,9 @@ absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
   manager_options.issuer = IssuerSettings{options.issuer_url, options.jwks_max_age_seconds};
   app->manager_ = std::make_unique<ControllerManager>(manager_options, *app->store_, *app->keys_,
                                                       app->broadcaster_, *app->board_);
+  absl::StatusOr<std::string> last_status =
+      ReadWholeFile(absl::StrCat(options.state_dir, "/status.json"));
+  if (last_status.ok()) app->manager_->credentials().Remember(ClientIdsFromStatusJson(*last_status));
   // 5. The servers.
   app->service_ = std::make_unique<StateServiceImpl>(app->broadcaster_);
   ASSIGN_OR_RETURN(app->grpc_server_, StartGrpcServer(options, app->service_.get()));

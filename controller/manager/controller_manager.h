@@ -43,6 +43,8 @@ class ControllerManager {
   // the last good one on the stream) or status files could not be written.
   absl::Status Reconcile(const SourceState& source);
 
+  CredentialsReconciler& credentials() { return credentials_; }
+
   // The version on the stream, "" before the first publish.
   std::string state_version() const { return published_version_; }
 

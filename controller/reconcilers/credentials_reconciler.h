@@ -31,6 +31,12 @@ class CredentialsReconciler {
   // Deletes the Secret of every owner not in `live`. Returns how many were deleted.
   absl::StatusOr<int> CollectGarbage(const std::set<ObjectKey>& live);
 
+  // Client ids an earlier run recorded (its status.json), so that a Secret deleted by hand
+  // while the controller was down is reported as such.
+  void Remember(const std::map<ObjectKey, std::string>& client_ids) {
+    seen_.insert(client_ids.begin(), client_ids.end());
+  }
+
   CredentialStore& store() { return store_; }
 
  private:

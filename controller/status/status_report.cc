@@ -83,4 +83,18 @@ std::string RenderStatusJson(const std::vector<ObjectStatus>& statuses,
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
+std::map<ObjectKey, std::string> ClientIdsFromStatusJson(absl::string_view json) {
+  std::map<ObjectKey, std::string> out;
+  nlohmann::json doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object() || !doc["objects"].is_array()) return out;
+  for (const nlohmann::json& item : doc["objects"]) {
+    if (!item.is_object() || !item.value("clientId", nlohmann::json()).is_string()) continue;
+    std::optional<Kind> kind = KindFromName(item.value("kind", std::string()));
+    if (!kind || !IsClientKind(*kind)) continue;
+    ObjectKey key{*kind, item.value("namespace", std::string()), item.value("name", std::string())};
+    out[key] = item["clientId"].get<std::string>();
+  }
+  return out;
+}
+
 }  // namespace nauthera::controller

@@ -3,10 +3,12 @@
 #ifndef NAUTHERA_CONTROLLER_STATUS_STATUS_REPORT_H_
 #define NAUTHERA_CONTROLLER_STATUS_STATUS_REPORT_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "controller/api/kinds.h"
 #include "controller/status/object_status.h"
 
 namespace nauthera::controller {
@@ -24,6 +26,11 @@ std::string RenderStatusTable(const std::vector<ObjectStatus>& statuses,
 //  "status": "True", "reason", "message"}]}]}
 std::string RenderStatusJson(const std::vector<ObjectStatus>& statuses,
                              absl::string_view state_version);
+
+// The client ids a status.json written by RenderStatusJson records, by object. A restarted
+// controller uses them to tell a Secret deleted by hand from a new object. Unreadable text
+// gives an empty map.
+std::map<ObjectKey, std::string> ClientIdsFromStatusJson(absl::string_view json);
 
 }  // namespace nauthera::controller
 

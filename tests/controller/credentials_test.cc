@@ -5,6 +5,7 @@
 #include "controller/api/secret_manifest.h"
 #include "controller/reconcilers/credentials_reconciler.h"
 #include "controller/reconcilers/folder_credential_store.h"
+#include "controller/status/status_report.h"
 #include "test_util.h"
 
 namespace nauthera::controller {
@@ -84,6 +85,17 @@ TEST_CASE("a Secret deleted by hand is made again with new values", "[credential
   REQUIRE(second.ok());
   CHECK(second->client_secret != first.client_secret);
   CHECK(std::filesystem::exists(store.Reference(kDeployer)));
+}
+
+TEST_CASE("client ids are read back from an earlier run's status.json", "[credentials]") {
+  std::string json = R"({"stateVersion": "1-x", "objects": [
+      {"kind": "NautheraServiceAccount", "namespace": "ci-cd", "name": "ci-deployer",
+       "clientId": "abc"},
+      {"kind": "ClusterAuthPolicy", "namespace": "", "name": "default"}]})";
+  auto ids = ClientIdsFromStatusJson(json);
+  REQUIRE(ids.size() == 1);
+  CHECK(ids.at(kDeployer) == "abc");
+  CHECK(ClientIdsFromStatusJson("not json").empty());
 }
 
 TEST_CASE("a public client has no client_secret until it becomes confidential",
