@@ -35,6 +35,9 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(const ControllerOp
   // load balancers.
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30'000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // gRPC sets SO_REUSEPORT by default: a second controller on the same port would then start
+  // "fine" and silently take half the token servers. A taken port must be an error.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || (port == 0 && !absl::StartsWith(options.grpc_listen, "unix:"))) {
     return absl::UnavailableError(absl::StrCat(
