@@ -12,9 +12,10 @@
 # before load, VmHWM after, from /proc/PID/status; summed over a process tree).
 #
 # Half load: wrk is closed-loop and has no rate option (wrk2 is not packaged). The half-load
-# run uses 16 connections, each waiting a fixed delay (wrk's Lua delay()) after every
-# response, so the offered rate is about half the full-load rate measured just before in the
-# same round; the table shows the rate actually achieved.
+# run keeps 32 connections, each waiting a fixed delay (wrk's Lua delay(), whole ms) after
+# every response, so the rate is about half the full-load rate measured just before in the
+# same round. The delay is calibrated with two 3 s runs (delay = cycle - latency); the table
+# shows the target and the rate actually achieved.
 #
 # Usage: bench/run.sh [--rounds N] [--duration SECONDS] [--quick] [--out FILE]
 #   --quick   1 round, 5 s runs, openssl -seconds 2 (a smoke run, not for docs)
@@ -41,6 +42,7 @@ CACHE="$BUILD_DIR/bench"                       # peer's node_modules, kept betwe
 PEER_SRC="${PEER_SRC:-$ROOT/../shared/bench/peer-oidc-provider}"
 WORK=$(mktemp -d /tmp/nauthera-bench.XXXXXX)
 RESULTS="$WORK/results.tsv"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 CLK_TCK=$(getconf CLK_TCK)
 mkdir -p "$CACHE"
 : >"$RESULTS"
@@ -178,7 +180,7 @@ to_ms() {
 # Appends: round target label conns req/s p50 p99 errors cpu_cores hwm_kb
 wrk_run() {
   local round=$1 target=$2 pid=$3 label=$4 conns=$5 dur=$6 url=$7 script=$8
-  local out="$WORK/wrk-r$round-$target-$label.txt" t0 t1 c0 c1 rps p50 p99 errs cores
+  local out="$WORK/wrk-r$round-$target-${label//[^A-Za-z0-9]/_}.txt" t0 t1 c0 c1 rps p50 p99 errs cores
   log "round $round: $target $label (-c$conns, ${dur}s)"
   c0=$(cpu_ticks "$pid"); t0=$(now_ms)
   wrk -t1 -c"$conns" -d"${dur}s" --latency -s "$script" "$url" >"$out" 2>&1
@@ -205,7 +207,25 @@ ssl_run() {
 lua "$WORK/na-token.lua" POST "$NA_BODY" 0
 lua "$WORK/peer-token.lua" POST "$PEER_BODY" 0
 lua "$WORK/get.lua" GET "" 0
-HALF_CONNS=16
+HALF_CONNS=32
+
+# half_delay TARGET_RPS URL BODY: the per-connection delay (ms) that paces HALF_CONNS
+# connections to TARGET_RPS, calibrated with two short runs: each connection's cycle is
+# delay + latency, so delay = HALF_CONNS / target - latency.
+half_delay() {
+  local target=$1 url=$2 body=$3 d i out rps
+  d=$(awk -v t="$target" -v c=$HALF_CONNS 'BEGIN {d = c * 1000 / t - 1; printf "%d", (d < 0) ? 0 : d}')
+  for i in 1 2; do
+    lua "$WORK/calibrate.lua" POST "$body" "$d"
+    out=$(wrk -t1 -c"$HALF_CONNS" -d3s -s "$WORK/calibrate.lua" "$url" 2>&1)
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    d=$(awk -v t="$target" -v c=$HALF_CONNS -v a="${rps:-0}" -v d="$d" 'BEGIN {
+      if (a <= 0) { print d; exit }
+      lat = c * 1000 / a - d; n = c * 1000 / t - lat
+      printf "%d", (n < 0) ? 0 : n + 0.5 }')
+  done
+  echo "$d"
+}
 
 for ((r = 1; r <= ROUNDS; r++)); do
   ssl_run "$r" 2
@@ -213,13 +233,15 @@ for ((r = 1; r <= ROUNDS; r++)); do
   p0_max=$(wrk_run "$r" peer-w0 "$P0_PID" token 32 "$DURATION" "$P0_URL/token" "$WORK/peer-token.lua")
   wrk_run "$r" peer-w2 "$P2_PID" token 32 "$DURATION" "$P2_URL/token" "$WORK/peer-token.lua" >/dev/null
   ssl_run "$r" 1
-  # Half load: each of 16 connections waits 16 / (max / 2) seconds between requests.
-  na_delay=$(awk -v m="$na_max" -v c=$HALF_CONNS 'BEGIN {d = (m > 0) ? c * 1000 / (m / 2) : 10; printf "%d", d + 0.5}')
-  p0_delay=$(awk -v m="$p0_max" -v c=$HALF_CONNS 'BEGIN {d = (m > 0) ? c * 1000 / (m / 2) : 10; printf "%d", d + 0.5}')
+  # Half load: about half of the rate each server reached above, paced (see the top).
+  na_target=$(( ${na_max:-0} / 2 )); p0_target=$(( ${p0_max:-0} / 2 ))
+  log "round $r: calibrating half load (nauthera $na_target/s, peer-w0 $p0_target/s)"
+  na_delay=$(half_delay "$na_target" "$NA_ISSUER/oauth2/token" "$NA_BODY")
+  p0_delay=$(half_delay "$p0_target" "$P0_URL/token" "$PEER_BODY")
   lua "$WORK/na-half.lua" POST "$NA_BODY" "$na_delay"
   lua "$WORK/peer-half.lua" POST "$PEER_BODY" "$p0_delay"
-  wrk_run "$r" nauthera "$NA_PID" "token, half load (delay ${na_delay} ms)" $HALF_CONNS "$DURATION" "$NA_ISSUER/oauth2/token" "$WORK/na-half.lua" >/dev/null
-  wrk_run "$r" peer-w0 "$P0_PID" "token, half load (delay ${p0_delay} ms)" $HALF_CONNS "$DURATION" "$P0_URL/token" "$WORK/peer-half.lua" >/dev/null
+  wrk_run "$r" nauthera "$NA_PID" "token, half load (target $na_target/s, delay ${na_delay} ms)" $HALF_CONNS "$DURATION" "$NA_ISSUER/oauth2/token" "$WORK/na-half.lua" >/dev/null
+  wrk_run "$r" peer-w0 "$P0_PID" "token, half load (target $p0_target/s, delay ${p0_delay} ms)" $HALF_CONNS "$DURATION" "$P0_URL/token" "$WORK/peer-half.lua" >/dev/null
   wrk_run "$r" nauthera "$NA_PID" discovery 32 "$GET_DURATION" "$NA_ISSUER/.well-known/openid-configuration" "$WORK/get.lua" >/dev/null
   wrk_run "$r" peer-w0 "$P0_PID" discovery 32 "$GET_DURATION" "$P0_URL/.well-known/openid-configuration" "$WORK/get.lua" >/dev/null
   wrk_run "$r" nauthera "$NA_PID" jwks 32 "$GET_DURATION" "$NA_ISSUER/oauth2/jwks" "$WORK/get.lua" >/dev/null
@@ -229,7 +251,7 @@ done
 # ---------------------------------------------------------------------------------------
 # 5. Report
 
-MACHINE="$(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -r)"
+MACHINE="$(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r); load average (1/5/15 min) $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 REPORT="$WORK/report.md"
 python3 - "$RESULTS" "$MACHINE" "${IDLE_RSS[nauthera]}" "${IDLE_RSS[peer-w0]}" "${IDLE_RSS[peer-w2]}" \
   "$(mem_kb "$CTRL_PID" VmHWM)" "$DURATION" "$GET_DURATION" "$SSL_SECONDS" "$ROUNDS" >"$REPORT" <<'PY'

@@ -44,7 +44,7 @@ stop_all() {
         echo "run-local: stopping $name (pid $pid)"
         stop_pid "$pid" ;;
     esac
-  done <"$PIDS"
+  done < <(tac "$PIDS")   # token server first, then the controller
   rm -f "$PIDS"
 }
 
