@@ -64,15 +64,27 @@ build_etcd() {
   rm -rf "$work"
 }
 
-build_go_install() {  # name module@version
+# A scratch module that requires `module@version` and builds `package` from it. Unlike
+# `go install pkg@version`, it does not ask the proxy for the module's version list, which the
+# proxy refuses for some modules (kubelogin) although it serves the version itself.
+build_from_module() {  # name module version package
   have "$1" && return
-  log "building $1 ($2)"
-  GOBIN="$BIN" go install -trimpath -ldflags "-s -w" "$2"
+  local work
+  work=$(mktemp -d)
+  log "building $1 ($2@$3)"
+  (
+    cd "$work"
+    go mod init local.invalid/tool >/dev/null 2>&1
+    go mod edit -require="$2@$3"
+    echo 'package tool' > tool.go
+    go build -p 2 -trimpath -ldflags "-s -w" -o "$BIN/$1" "$4"
+  )
+  rm -rf "$work"
 }
 
 build_kubernetes
 build_etcd
-build_go_install helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
-build_go_install kubelogin "github.com/int128/kubelogin@$KUBELOGIN_VERSION"
+build_from_module helm helm.sh/helm/v3 "$HELM_VERSION" helm.sh/helm/v3/cmd/helm
+build_from_module kubelogin github.com/int128/kubelogin "$KUBELOGIN_VERSION" github.com/int128/kubelogin
 ln -sf kubelogin "$BIN/kubectl-oidc_login"
 echo "$BIN"
