@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   nauthera::SetLogComponent("controller");
   auto flags = nauthera::controller::ParseFlags(std::vector<std::string>(argv + 1, argv + argc));
   if (!flags.ok()) {
-    std::fprintf(stderr, "nauthera-controller: %s\n", std::string(flags.status().message()).c_str());
+    std::fprintf(stderr, "nauthera-controller: %s\n",
+                 std::string(flags.status().message()).c_str());
     return 2;
   }
   if (flags->help) {

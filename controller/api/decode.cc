@@ -68,7 +68,8 @@ absl::Status DecodeMetadata(const YAML::Node& node, Kind kind, ObjectMeta& meta)
     if (!valid.ok()) return FieldError("metadata.namespace", valid.message());
   } else if (has_ns) {
     return FieldError("metadata.namespace",
-                      absl::StrCat(KindName(kind), " is cluster-scoped; remove metadata.namespace"));
+                      absl::StrCat(KindName(kind),
+                                   " is cluster-scoped; remove metadata.namespace"));
   }
   if (!IsAbsent(node["labels"])) {
     ASSIGN_OR_RETURN(meta.labels, ReadStringMap(node["labels"], "metadata.labels"));

@@ -64,12 +64,14 @@ absl::Status ReadPolicyFields(const YAML::Node& node, PolicySpec& out) {
     ASSIGN_OR_RETURN(out.allowed_scopes, ReadScopes(node["allowedScopes"], "spec.allowedScopes"));
   }
   if (has("allowedGrantTypes")) {
-    ASSIGN_OR_RETURN(out.allowed_grant_types,
-                     ReadEnumList(node["allowedGrantTypes"], "spec.allowedGrantTypes", kGrantTypes));
+    ASSIGN_OR_RETURN(
+        out.allowed_grant_types,
+        ReadEnumList(node["allowedGrantTypes"], "spec.allowedGrantTypes", kGrantTypes));
   }
   if (has("allowedAuthMethods")) {
-    ASSIGN_OR_RETURN(out.allowed_auth_methods, ReadEnumList(node["allowedAuthMethods"],
-                                                            "spec.allowedAuthMethods", kAuthMethods));
+    ASSIGN_OR_RETURN(
+        out.allowed_auth_methods,
+        ReadEnumList(node["allowedAuthMethods"], "spec.allowedAuthMethods", kAuthMethods));
   }
   if (has("requirePKCE")) {
     ASSIGN_OR_RETURN(out.require_pkce, ReadBool(node["requirePKCE"], "spec.requirePKCE"));
@@ -125,7 +127,8 @@ absl::StatusOr<OidcClientSpec> DecodeOidcClientSpec(const YAML::Node& node) {
   if (!IsAbsent(node["pkce"])) {
     RETURN_IF_ERROR(CheckFields(node["pkce"], "spec.pkce", {"required"}));
     if (!IsAbsent(node["pkce"]["required"])) {
-      ASSIGN_OR_RETURN(spec.pkce_required, ReadBool(node["pkce"]["required"], "spec.pkce.required"));
+      ASSIGN_OR_RETURN(spec.pkce_required,
+                       ReadBool(node["pkce"]["required"], "spec.pkce.required"));
     }
   }
   if (!IsAbsent(node["authMethod"])) {
@@ -184,7 +187,8 @@ absl::StatusOr<LabelSelector> DecodeLabelSelector(const YAML::Node& node,
     ASSIGN_OR_RETURN(req.key, ReadNonEmptyString(item["key"], FieldPath(item_path, "key")));
     absl::Status valid = ValidateLabelKey(req.key);
     if (!valid.ok()) return FieldError(FieldPath(item_path, "key"), valid.message());
-    ASSIGN_OR_RETURN(std::string op, ReadString(item["operator"], FieldPath(item_path, "operator")));
+    ASSIGN_OR_RETURN(std::string op,
+                     ReadString(item["operator"], FieldPath(item_path, "operator")));
     using Op = LabelSelectorRequirement::Operator;
     if (op == "In") req.op = Op::kIn;
     else if (op == "NotIn") req.op = Op::kNotIn;

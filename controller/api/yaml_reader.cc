@@ -21,7 +21,9 @@ bool IsPlainBool(const std::string& v) {
 
 bool IsPlainNumber(const std::string& v) {
   static const std::regex kNumber(
-      R"([-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
+      R"([-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)"
+      R"(|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)"
+      R"(|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
   return std::regex_match(v, kNumber);
 }
 

@@ -53,7 +53,8 @@ absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
   ASSIGN_OR_RETURN(app->source_, FolderSource::Create(source_options));
   RETURN_IF_ERROR(MakePrivateDirs(options.state_dir));
   // 3. Signing keys: made once, reused on every later start.
-  std::string keys_path = absl::StrCat(options.state_dir, "/keys/", kSigningKeysSecretName, ".yaml");
+  std::string keys_path =
+      absl::StrCat(options.state_dir, "/keys/", kSigningKeysSecretName, ".yaml");
   ASSIGN_OR_RETURN(app->keys_,
                    KeyRing::LoadOrCreate(keys_path, absl::ToUnixSeconds(absl::Now())));
   for (const SigningKey& key : app->keys_->keys()) {
@@ -62,7 +63,8 @@ absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
              {"file", keys_path}});
   }
   // 4. Credentials, statuses, the reconcile pass.
-  app->store_ = std::make_unique<FolderCredentialStore>(absl::StrCat(options.state_dir, "/secrets"));
+  app->store_ =
+      std::make_unique<FolderCredentialStore>(absl::StrCat(options.state_dir, "/secrets"));
   app->board_ = std::make_unique<StatusBoard>(options.state_dir);
   ControllerManager::Options manager_options;
   manager_options.issuer = IssuerSettings{options.issuer_url, options.jwks_max_age_seconds};
@@ -70,7 +72,9 @@ absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
                                                       app->broadcaster_, *app->board_);
   absl::StatusOr<std::string> last_status =
       ReadWholeFile(absl::StrCat(options.state_dir, "/status.json"));
-  if (last_status.ok()) app->manager_->credentials().Remember(ClientIdsFromStatusJson(*last_status));
+  if (last_status.ok()) {
+    app->manager_->credentials().Remember(ClientIdsFromStatusJson(*last_status));
+  }
   // 5. The servers.
   app->service_ = std::make_unique<StateServiceImpl>(app->broadcaster_);
   ASSIGN_OR_RETURN(app->grpc_server_, StartGrpcServer(options, app->service_.get()));

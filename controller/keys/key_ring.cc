@@ -1,6 +1,7 @@
 #include "controller/keys/key_ring.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/crypto/random.h"
 #include "common/util/status_macros.h"
 #include "controller/api/secret_manifest.h"
 #include "controller/util/private_files.h"
@@ -15,20 +16,14 @@ std::string Folder(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-absl::StatusOr<std::vector<SigningKey>> Load(const std::string& path, const std::string& text) {
-  auto refuse = [&](absl::string_view why) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the signing key file ", path, " cannot be used: ", why,
-        ". Restore it from a backup; delete it only if every token it signed may become "
-        "invalid (a new key is then made)"));
-  };
-  absl::StatusOr<SecretManifest> secret = ParseSecretManifest(text);
-  if (!secret.ok()) return refuse(secret.status().message());
-  auto data = secret->data.find(std::string(kKeysDataKey));
-  if (data == secret->data.end()) return refuse("it has no data.\"keys.json\"");
-  absl::StatusOr<std::vector<SigningKey>> keys = DecodeKeySet(data->second);
-  if (!keys.ok()) return refuse(keys.status().message());
-  return keys;
+constexpr absl::string_view kSessionDataKey = "session_key";
+constexpr size_t kSessionKeyBytes = 32;
+
+absl::Status Refuse(const std::string& path, absl::string_view why) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the signing key file ", path, " cannot be used: ", why,
+      ". Restore it from a backup; delete it only if every token it signed may become "
+      "invalid (a new key is then made)"));
 }
 
 absl::StatusOr<SigningKey> MakeKey(int64_t now) {
@@ -42,29 +37,54 @@ absl::StatusOr<SigningKey> MakeKey(int64_t now) {
   return key;
 }
 
+absl::Status Save(const std::string& path, const std::vector<SigningKey>& keys,
+                  const std::string& session_key) {
+  SecretManifest secret;
+  secret.name = std::string(kSigningKeysSecretName);
+  secret.ns = std::string(kSigningKeysNamespace);
+  secret.labels[std::string(kManagedByLabel)] = std::string(kManagedByValue);
+  secret.data[std::string(kKeysDataKey)] = EncodeKeySet(keys);
+  secret.data[std::string(kSessionDataKey)] = session_key;
+  RETURN_IF_ERROR(MakePrivateDirs(Folder(path)));
+  return WriteFileAtomically(
+      path, RenderSecretManifest(secret,
+                                 "Nauthera's token signing keys and login session key (made by "
+                                 "nauthera-controller).\nKeep this file: deleting it "
+                                 "invalidates every issued token and every login session."));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::LoadOrCreate(const std::string& path,
                                                                int64_t now_unix_seconds) {
   absl::StatusOr<std::string> text = ReadWholeFile(path);
   if (text.ok()) {
-    ASSIGN_OR_RETURN(std::vector<SigningKey> keys, Load(path, *text));
-    return std::unique_ptr<KeyRing>(new KeyRing(std::move(keys), false));
+    // 1. Existing keys: used as they are, never replaced.
+    absl::StatusOr<SecretManifest> secret = ParseSecretManifest(*text);
+    if (!secret.ok()) return Refuse(path, secret.status().message());
+    auto data = secret->data.find(std::string(kKeysDataKey));
+    if (data == secret->data.end()) return Refuse(path, "it has no data.\"keys.json\"");
+    absl::StatusOr<std::vector<SigningKey>> keys = DecodeKeySet(data->second);
+    if (!keys.ok()) return Refuse(path, keys.status().message());
+    auto session = secret->data.find(std::string(kSessionDataKey));
+    if (session != secret->data.end()) {
+      if (session->second.size() < kSessionKeyBytes) {
+        return Refuse(path, "data.session_key is shorter than 32 bytes");
+      }
+      return std::unique_ptr<KeyRing>(new KeyRing(*std::move(keys), session->second, false));
+    }
+    // A file from before session keys existed: add one, keeping the signing keys.
+    std::string session_key = RandomBytes(kSessionKeyBytes);
+    RETURN_IF_ERROR(Save(path, *keys, session_key));
+    return std::unique_ptr<KeyRing>(new KeyRing(*std::move(keys), session_key, false));
   }
   if (!absl::IsNotFound(text.status())) return text.status();
+  // 2. First start: one ACTIVE key and a session key.
   ASSIGN_OR_RETURN(SigningKey key, MakeKey(now_unix_seconds));
   std::vector<SigningKey> keys = {std::move(key)};
-  SecretManifest secret;
-  secret.name = std::string(kSigningKeysSecretName);
-  secret.ns = std::string(kSigningKeysNamespace);
-  secret.labels[std::string(kManagedByLabel)] = std::string(kManagedByValue);
-  secret.data[std::string(kKeysDataKey)] = EncodeKeySet(keys);
-  RETURN_IF_ERROR(MakePrivateDirs(Folder(path)));
-  RETURN_IF_ERROR(WriteFileAtomically(
-      path, RenderSecretManifest(secret,
-                                 "Nauthera's token signing keys (made by nauthera-controller).\n"
-                                 "Keep this file: deleting it invalidates every issued token.")));
-  return std::unique_ptr<KeyRing>(new KeyRing(std::move(keys), true));
+  std::string session_key = RandomBytes(kSessionKeyBytes);
+  RETURN_IF_ERROR(Save(path, keys, session_key));
+  return std::unique_ptr<KeyRing>(new KeyRing(std::move(keys), session_key, true));
 }
 
 }  // namespace nauthera::controller

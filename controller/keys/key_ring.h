@@ -1,5 +1,6 @@
 // The controller's signing keys, kept in a Kubernetes Secret manifest
-// (<state-dir>/keys/nauthera-signing-keys.yaml, namespace nauthera-system, data."keys.json").
+// (<state-dir>/keys/nauthera-signing-keys.yaml, namespace nauthera-system, data."keys.json",
+// plus data."session_key" for the token servers' login sessions).
 // Made once, on first start, and reused on every later start: a new key would invalidate every
 // token in flight and every relying party's cached JWKS.
 //
@@ -30,13 +31,17 @@ class KeyRing {
                                                                int64_t now_unix_seconds);
 
   const std::vector<SigningKey>& keys() const { return keys_; }
+  // 32 random bytes every token server shares to seal login sessions and CSRF tokens
+  // (proto State.session_key); kept in the same Secret (data."session_key"), never remade.
+  const std::string& session_key() const { return session_key_; }
   // True when LoadOrCreate made the keys rather than loading them.
   bool created() const { return created_; }
 
  private:
-  KeyRing(std::vector<SigningKey> keys, bool created)
-      : keys_(std::move(keys)), created_(created) {}
+  KeyRing(std::vector<SigningKey> keys, std::string session_key, bool created)
+      : keys_(std::move(keys)), session_key_(std::move(session_key)), created_(created) {}
   std::vector<SigningKey> keys_;
+  std::string session_key_;
   bool created_;
 };
 

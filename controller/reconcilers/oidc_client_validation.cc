@@ -42,7 +42,8 @@ absl::Status ValidateRedirectUri(absl::string_view uri) {
   }
   if (url->scheme == "javascript" || url->scheme == "data" || url->scheme == "file" ||
       url->scheme == "vbscript") {
-    return bad(absl::StrCat("uses the ", url->scheme, ": scheme, which is never a redirect target"));
+    return bad(
+        absl::StrCat("uses the ", url->scheme, ": scheme, which is never a redirect target"));
   }
   // RFC 8252 §8.3: plain http only for the loopback interface.
   if (url->scheme == "http" && !IsLoopbackHost(url->host)) {

@@ -76,9 +76,11 @@ void FillClient(const ServableClient& client, pb::Client* out) {
 
 }  // namespace
 
-pb::State BuildState(const IssuerSettings& issuer, const std::vector<SigningKey>& keys,
+pb::State BuildState(const IssuerSettings& issuer, const StateKeys& state_keys,
                      const std::vector<ServableClient>& clients) {
+  const std::vector<SigningKey>& keys = state_keys.signing_keys;
   pb::State state;
+  state.set_session_key(state_keys.session_key);
   state.mutable_issuer()->set_issuer_url(issuer.issuer_url);
   state.mutable_issuer()->set_jwks_max_age_seconds(issuer.jwks_max_age_seconds);
   std::vector<const SigningKey*> sorted_keys;
@@ -114,12 +116,18 @@ absl::Status CheckStateConsistency(const pb::State& state) {
     if (key.phase() != pb::SigningKey::ACTIVE) continue;
     ++active;
     absl::StatusOr<std::unique_ptr<RsaKey>> parsed = RsaKey::FromPrivatePem(key.private_key_pem());
-    if (!parsed.ok()) return inconsistent(absl::StrCat("the ACTIVE key ", key.kid(), " does not parse"));
+    if (!parsed.ok()) {
+      return inconsistent(absl::StrCat("the ACTIVE key ", key.kid(), " does not parse"));
+    }
     if ((*parsed)->Thumbprint() != key.kid()) {
-      return inconsistent(absl::StrCat("the ACTIVE key's kid ", key.kid(), " is not its thumbprint"));
+      return inconsistent(
+          absl::StrCat("the ACTIVE key's kid ", key.kid(), " is not its thumbprint"));
     }
   }
   if (active != 1) return inconsistent(absl::StrCat(active, " ACTIVE signing keys (need 1)"));
+  if (!state.session_key().empty() && state.session_key().size() < 32) {
+    return inconsistent("the session key is shorter than 32 bytes");
+  }
   std::set<std::string> ids;
   for (const pb::Client& client : state.clients()) {
     std::string who = absl::StrCat(client.namespace_(), "/", client.name());
@@ -127,7 +135,9 @@ absl::Status CheckStateConsistency(const pb::State& state) {
     if (!ids.insert(client.client_id()).second) {
       return inconsistent(absl::StrCat("client_id of ", who, " is used twice"));
     }
-    if (client.auth_methods().empty()) return inconsistent(absl::StrCat(who, " has no auth method"));
+    if (client.auth_methods().empty()) {
+      return inconsistent(absl::StrCat(who, " has no auth method"));
+    }
     bool is_public = client.auth_methods_size() == 1 && client.auth_methods(0) == "none";
     if (is_public == client.has_secret_hash()) {
       return inconsistent(absl::StrCat(who, is_public ? " is public but has a secret hash"

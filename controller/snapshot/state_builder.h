@@ -21,13 +21,20 @@ struct IssuerSettings {
   int64_t jwks_max_age_seconds = 60;
 };
 
+// What the key ring holds, as the State carries it.
+struct StateKeys {
+  const std::vector<SigningKey>& signing_keys;
+  const std::string& session_key;
+};
+
 // Version and generated_at are left empty: StateVersioner sets them.
-nauthera::v1::State BuildState(const IssuerSettings& issuer, const std::vector<SigningKey>& keys,
+nauthera::v1::State BuildState(const IssuerSettings& issuer, const StateKeys& keys,
                                const std::vector<ServableClient>& clients);
 
 // The checks a State must pass before it is sent (a token server runs its own before it
 // applies one): a valid issuer, exactly one ACTIVE key that parses with kid = thumbprint,
-// unique non-empty client ids, a secret hash exactly for confidential clients.
+// unique non-empty client ids, a secret hash exactly for confidential clients, a session key of
+// 32 bytes or none.
 absl::Status CheckStateConsistency(const nauthera::v1::State& state);
 
 }  // namespace nauthera::controller

@@ -269,7 +269,8 @@ metadata: {name: fine, namespace: ci-cd}
 
 TEST_CASE("decoding skips a NautheraUser with a warning, not an error", "[decode]") {
   DecodedFile decoded = DecodeManifests(
-      "apiVersion: auth.nauthera.io/v1alpha1\nkind: NautheraUser\nmetadata: {name: alice}\n", kFile);
+      "apiVersion: auth.nauthera.io/v1alpha1\nkind: NautheraUser\nmetadata: {name: alice}\n",
+      kFile);
   const DecodeError& error = OnlyError(decoded);
   CHECK(error.warning);
   CHECK(error.message.find("not supported yet") != std::string::npos);

@@ -88,7 +88,8 @@ TEST_CASE("policy violations name exactly what was refused and by which policy",
   auto [name, request, want] =
       GENERATE(table<std::string, PolicyRequest, std::vector<std::string>>({
           {"everything allowed",
-           PolicyRequest{{"openid", "email"}, {"authorization_code"}, {"client_secret_basic"}, false},
+           PolicyRequest{
+               {"openid", "email"}, {"authorization_code"}, {"client_secret_basic"}, false},
            {}},
           {"one policy refuses a scope",
            PolicyRequest{{"openid", "groups"}, {}, {}, false},

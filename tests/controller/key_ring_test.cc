@@ -35,6 +35,8 @@ TEST_CASE("signing keys are made once, persisted and reused on every later start
   CHECK(secret->name == "nauthera-signing-keys");
   CHECK(secret->ns == "nauthera-system");
   CHECK(secret->data.count("keys.json") == 1);
+  CHECK((*first)->session_key().size() == 32);
+  CHECK(secret->data.at("session_key") == (*first)->session_key());
 
   std::string before = ReadFile(path);
   auto second = KeyRing::LoadOrCreate(path, 2000);
@@ -44,6 +46,7 @@ TEST_CASE("signing keys are made once, persisted and reused on every later start
   CHECK((*second)->keys()[0].kid == key.kid);
   CHECK((*second)->keys()[0].private_key_pem == key.private_key_pem);
   CHECK((*second)->keys()[0].created_at == 1000);
+  CHECK((*second)->session_key() == (*first)->session_key());
   CHECK(ReadFile(path) == before);
 }
 
@@ -64,6 +67,21 @@ TEST_CASE("a damaged key file refuses to start and is never replaced", "[keys]")
   REQUIRE_FALSE(ring.ok());
   CHECK(std::string(ring.status().message()).find("cannot be used") != std::string::npos);
   CHECK(ReadFile(path) == content);
+}
+
+TEST_CASE("a key file without a session key gets one and keeps its signing keys", "[keys]") {
+  TempDir dir;
+  std::string path = dir.Path("keys/k.yaml");
+  auto ring = KeyRing::LoadOrCreate(path, 1);
+  REQUIRE(ring.ok());
+  SecretManifest secret = *ParseSecretManifest(ReadFile(path));
+  secret.data.erase("session_key");
+  WriteFile(path, RenderSecretManifest(secret, "older format"));
+  auto again = KeyRing::LoadOrCreate(path, 2);
+  REQUIRE(again.ok());
+  CHECK((*again)->keys()[0].kid == (*ring)->keys()[0].kid);
+  CHECK((*again)->session_key().size() == 32);
+  CHECK((*KeyRing::LoadOrCreate(path, 3))->session_key() == (*again)->session_key());
 }
 
 TEST_CASE("a key set round-trips through its JSON and is checked", "[keys]") {

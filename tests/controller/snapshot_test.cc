@@ -22,6 +22,11 @@ const std::vector<SigningKey>& Keys() {
   return *keys;
 }
 
+const std::string& SessionKey() {
+  static const std::string* key = new std::string(32, 's');
+  return *key;
+}
+
 ServableClient Deployer() {
   ServableClient c;
   c.kind = Kind::kServiceAccount;
@@ -53,17 +58,19 @@ ServableClient Kubectl() {
   c.redirect_uris = {"http://localhost:8000"};
   c.pkce_required = true;
   PolicySpec spec;
-  c.policy = CombinePolicies({PolicyRef{ObjectKey{Kind::kClusterAuthPolicy, "", "default"}, &spec}});
+  c.policy =
+      CombinePolicies({PolicyRef{ObjectKey{Kind::kClusterAuthPolicy, "", "default"}, &spec}});
   return c;
 }
 
 const IssuerSettings kIssuer{"http://127.0.0.1:8080", 60};
 
 TEST_CASE("the state holds issuer, keys and clients with hashed secrets", "[snapshot]") {
-  pb::State state = BuildState(kIssuer, Keys(), {Kubectl(), Deployer()});
+  pb::State state = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {Kubectl(), Deployer()});
   REQUIRE(CheckStateConsistency(state).ok());
   CHECK(state.issuer().issuer_url() == "http://127.0.0.1:8080");
   CHECK(state.issuer().jwks_max_age_seconds() == 60);
+  CHECK(state.session_key() == SessionKey());
   REQUIRE(state.signing_keys_size() == 1);
   CHECK(state.signing_keys(0).phase() == pb::SigningKey::ACTIVE);
   CHECK(state.signing_keys(0).algorithm() == "RS256");
@@ -76,7 +83,8 @@ TEST_CASE("the state holds issuer, keys and clients with hashed secrets", "[snap
   CHECK(sa.policy().audiences(0) == "kubernetes");
   CHECK(sa.policy().governed_by(0) == "AuthPolicy/ci-cd/p");
   // The token server's check: HMAC-SHA-256(salt, presented secret) == digest.
-  std::string salt = Sha256("nauthera/v1/secret-salt:0123456789abcdef0123456789abcdef").substr(0, 16);
+  std::string salt =
+      Sha256("nauthera/v1/secret-salt:0123456789abcdef0123456789abcdef").substr(0, 16);
   CHECK(sa.secret_hash().salt() == salt);
   CHECK(sa.secret_hash().digest() == HmacSha256(salt, std::string(43, 'x')));
   CHECK(state.SerializeAsString().find(std::string(43, 'x')) == std::string::npos);
@@ -94,19 +102,20 @@ TEST_CASE("the state holds issuer, keys and clients with hashed secrets", "[snap
 
 TEST_CASE("the version moves only when the content does", "[snapshot]") {
   StateVersioner versioner;
-  pb::State a = BuildState(kIssuer, Keys(), {Deployer(), Kubectl()});
+  pb::State a = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {Deployer(), Kubectl()});
   REQUIRE(versioner.Stamp(a, 1));
   std::string first = a.version();
   CHECK(first.rfind("1-", 0) == 0);
   CHECK(first.size() == 2 + 12);
 
-  pb::State same = BuildState(kIssuer, Keys(), {Kubectl(), Deployer()});  // other order
+  // The same clients in another order.
+  pb::State same = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {Kubectl(), Deployer()});
   CHECK_FALSE(versioner.Stamp(same, 2));
   CHECK(same.version() == first);
 
   ServableClient narrowed = Deployer();
   narrowed.policy.allowed_scopes = StringList{"openid"};
-  pb::State changed = BuildState(kIssuer, Keys(), {narrowed, Kubectl()});
+  pb::State changed = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {narrowed, Kubectl()});
   CHECK(versioner.Stamp(changed, 3));
   CHECK(changed.version().rfind("2-", 0) == 0);
   CHECK(StateContentHash(changed) != StateContentHash(a));
@@ -131,12 +140,14 @@ TEST_CASE("an inconsistent state is never sent", "[snapshot]") {
           {"confidential client without secret hash",
            [](pb::State& s) { s.mutable_clients(0)->clear_secret_hash(); },
            "without a secret hash"},
+          {"short session key", [](pb::State& s) { s.set_session_key("short"); },
+           "session key"},
           {"plain http issuer off loopback",
            [](pb::State& s) { s.mutable_issuer()->set_issuer_url("http://auth.example.com"); },
            "https"},
       }));
   CAPTURE(name);
-  pb::State state = BuildState(kIssuer, Keys(), {Deployer(), Kubectl()});
+  pb::State state = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {Deployer(), Kubectl()});
   mutate(state);
   absl::Status status = CheckStateConsistency(state);
   CAPTURE(status.message());
