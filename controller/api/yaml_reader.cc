@@ -1,8 +1,9 @@
 #include "controller/api/yaml_reader.h"
 
-#include <regex>
 #include <set>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/util/duration.h"
@@ -19,12 +20,45 @@ bool IsPlainBool(const std::string& v) {
   return kBools.count(v) > 0;
 }
 
-bool IsPlainNumber(const std::string& v) {
-  static const std::regex kNumber(
-      R"([-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)"
-      R"(|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)"
-      R"(|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
-  return std::regex_match(v, kNumber);
+size_t CountDigits(absl::string_view v, size_t i, bool (*is_digit)(unsigned char)) {
+  size_t n = 0;
+  while (i + n < v.size() && is_digit(static_cast<unsigned char>(v[i + n]))) ++n;
+  return n;
+}
+
+bool IsOctal(unsigned char c) { return c >= '0' && c <= '7'; }
+bool IsDecimal(unsigned char c) { return absl::ascii_isdigit(c); }
+bool IsHex(unsigned char c) { return absl::ascii_isxdigit(c); }
+
+// The YAML 1.2 core schema's int and float forms (§10.3.2): [-+]?[0-9]+, 0o[0-7]+,
+// 0x[0-9a-fA-F]+, [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?, [-+]?\.inf, \.nan.
+bool IsPlainNumber(absl::string_view v) {
+  if (v == ".nan" || v == ".NaN" || v == ".NAN") return true;
+  for (absl::string_view prefix : {"0o", "0x"}) {
+    if (absl::StartsWith(v, prefix) && v.size() > 2) {
+      auto digit = prefix == "0o" ? IsOctal : IsHex;
+      return CountDigits(v, 2, digit) == v.size() - 2;
+    }
+  }
+  size_t i = (!v.empty() && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
+  absl::string_view rest = v.substr(i);
+  if (rest == ".inf" || rest == ".Inf" || rest == ".INF") return true;
+  size_t whole = CountDigits(v, i, IsDecimal);
+  i += whole;
+  size_t fraction = 0;
+  if (i < v.size() && v[i] == '.') {
+    fraction = CountDigits(v, i + 1, IsDecimal);
+    i += 1 + fraction;
+  }
+  if (whole == 0 && fraction == 0) return false;
+  if (i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < v.size() && (v[i] == '-' || v[i] == '+')) ++i;
+    size_t exponent = CountDigits(v, i, IsDecimal);
+    if (exponent == 0) return false;
+    i += exponent;
+  }
+  return i == v.size();
 }
 
 std::string Describe(const YAML::Node& node) {

@@ -241,6 +241,22 @@ TEST_CASE("decoding names the file, document, object and field of every error", 
   }
 }
 
+TEST_CASE("plain scalars that YAML reads as numbers or booleans are not strings", "[decode]") {
+  auto [value, is_string] = GENERATE(table<std::string, bool>({
+      {"42", false}, {"-7", false}, {"0x1F", false}, {"0o17", false}, {"1.5", false},
+      {".5", false}, {"1e3", false}, {"2.5E-3", false}, {".inf", false}, {"-.Inf", false},
+      {".nan", false}, {"true", false}, {"False", false}, {"\"42\"", true}, {"'true'", true},
+      {"1.2.3", true}, {"0x", true}, {"1e", true}, {"v1", true}, {"yes", true},
+      {"15m", true}, {".", true},
+  }));
+  CAPTURE(value);
+  DecodedFile decoded = DecodeManifests(
+      "apiVersion: auth.nauthera.io/v1alpha1\nkind: NautheraServiceAccount\n"
+      "metadata: {name: ci, namespace: ci-cd}\nspec:\n  displayName: " + value + "\n",
+      kFile);
+  CHECK(decoded.errors.empty() == is_string);
+}
+
 TEST_CASE("decoding invalid YAML reports the file and line and marks it unparsed", "[decode]") {
   DecodedFile decoded = DecodeManifests("kind: OidcClient\nmetadata: {name: [\n", kFile);
   CHECK_FALSE(decoded.parsed);
