@@ -23,6 +23,9 @@ struct DecodeError {
   std::string message;
   // Not an error: the document is ignored on purpose (a kind that is not supported yet).
   bool warning = false;
+  // The document is fine but defines an object that another document already defines (the
+  // other one stays in effect).
+  bool duplicate = false;
 
   // "examples/x.yaml, document 2 (OidcClient ci-cd/app): spec.authMethod: ...".
   std::string ToString() const;

@@ -46,7 +46,18 @@ void MarkBroken(ObjectStatus& status, const std::vector<const DecodeError*>& err
   for (const DecodeError* error : errors) messages.push_back(Describe(*error));
   status.ready = false;
   status.reason = std::string(reason::kInvalidManifest);
-  status.message = absl::StrCat(absl::StrJoin(messages, "; "), ". ", consequence);
+  status.message = absl::StrJoin(messages, "; ");
+  if (!consequence.empty()) absl::StrAppend(&status.message, ". ", consequence);
+}
+
+// What the errors of a present object mean for it: a duplicate elsewhere leaves it as it is;
+// anything else means it runs on its last good version.
+absl::string_view KeptConsequence(const std::vector<const DecodeError*>& errors,
+                                  absl::string_view kept) {
+  for (const DecodeError* error : errors) {
+    if (!error->duplicate) return kept;
+  }
+  return "";
 }
 
 }  // namespace
@@ -75,8 +86,9 @@ void ControllerManager::ReconcileClients(const SourceState& source, Pass& pass) 
     auto errors = pass.errors_by_key.find(object.Key());
     if (errors != pass.errors_by_key.end()) {
       MarkBroken(outcome.status, errors->second,
-                 outcome.status.served ? "Its last good version is still served"
-                                       : "Its last good version is in use");
+                 KeptConsequence(errors->second, outcome.status.served
+                                                     ? "Its last good version is still served"
+                                                     : "Its last good version is in use"));
     }
     if (outcome.servable) {
       // A client_id copied by hand into another Secret would make the State inconsistent and
@@ -118,7 +130,8 @@ void ControllerManager::ReconcileOthers(const SourceState& source, Pass& pass) {
     }
     auto errors = pass.errors_by_key.find(object.Key());
     if (errors != pass.errors_by_key.end()) {
-      MarkBroken(status, errors->second, "Its last good version is still in effect");
+      MarkBroken(status, errors->second,
+                 KeptConsequence(errors->second, "Its last good version is still in effect"));
     }
     pass.statuses.push_back(std::move(status));
   }

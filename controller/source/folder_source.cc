@@ -202,11 +202,14 @@ void FolderSource::Merge() {
     }
     for (size_t i = 0; i < list.size(); ++i) {
       if (i == winner) continue;
-      current_.errors.push_back(DecodeError{
-          list[i].location, key,
-          absl::StrCat(key.ToString(), " is also defined in ", list[winner].location.ToString(),
-                       "; each object must be defined once: delete one of them"),
-          false});
+      DecodeError error{list[i].location, key,
+                        absl::StrCat(key.ToString(), " is defined again here; the definition in ",
+                                     list[winner].location.ToString(),
+                                     " is in effect. Each object must be defined once: delete "
+                                     "one of them"),
+                        false};
+      error.duplicate = true;
+      current_.errors.push_back(std::move(error));
     }
     current_.objects.push_back(std::move(list[winner]));
   }

@@ -159,7 +159,10 @@ TEST_CASE("a duplicate object is an error and the original stays", "[source]") {
   CHECK(state.objects[0].location.file == dir.Path("b.yaml"));
   REQUIRE(state.errors.size() == 1);
   CHECK(state.errors[0].location.file == dir.Path("a.yaml"));
-  CHECK(state.errors[0].message.find("is also defined in") != std::string::npos);
+  CHECK(state.errors[0].duplicate);
+  CHECK(state.errors[0].message.find("is defined again here; the definition in " +
+                                     dir.Path("b.yaml") + ", document 1 is in effect") !=
+        std::string::npos);
 }
 
 TEST_CASE("the folder source refuses a folder that does not exist", "[source]") {
