@@ -176,14 +176,14 @@ get_token() {
   echo "$tok"
 }
 
-# token_ok: true when ci-deployer's current credentials get a 200 (no output, no failure).
-token_ok() {
+# baseline_ok: true when ci-deployer's current credentials get a token with the full
+# quickstart scope (so the token server holds the state of the untouched manifests).
+baseline_ok() {
   [[ -s "$SECRET_FILE" ]] || return 1
-  local code
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -X POST "$ISSUER/oauth2/token" \
+  curl -s --max-time 2 -X POST "$ISSUER/oauth2/token" \
     -d grant_type=client_credentials -d "client_id=$(client_id)" -d "client_secret=$(client_secret)" \
-    -d "scope=openid email groups" 2>/dev/null || true)
-  [[ "$code" == 200 ]]
+    -d "scope=openid email groups" 2>/dev/null \
+    | jq -e '.access_token and (.scope | split(" ") | index("groups"))' >/dev/null 2>&1
 }
 
 # status_ready KIND NAME: the READY column of status.txt for that object.
@@ -221,8 +221,8 @@ restore_baseline() {
   # The "controller killed" case leaves it down on purpose for the "restarted" case.
   [[ -e "$RUN/keep-controller-down" ]] || pid_alive "$(pid_of controller)" || start_controller || true
   pid_alive "$(pid_of tokenserver)" || start_tokenserver || true
-  if ((changed)) || ! token_ok; then
-    wait_for 10 token_ok || echo "    (baseline: ci-deployer does not get tokens after restoring)" >&2
+  if ((changed)) || ! baseline_ok; then
+    wait_for 10 baseline_ok || echo "    (baseline: ci-deployer does not get openid email groups tokens after restoring)" >&2
   fi
 }
 
