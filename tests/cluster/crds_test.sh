@@ -259,14 +259,22 @@ metadata:
   name: defaults
   namespace: default
 spec:
-  redirectUris: ["https://app.example.com/callback"]
+  redirectUris:
+    - https://app.example.com/callback
+    - https://app.example.com:8443/cb?tenant=a
+    - https://[2001:db8::1]:443/cb
+    - http://127.0.0.1:8000/cb
+    - HTTP://LOCALHOST:18000
+    - http://[::1]/cb
+    - com.example.app://oauth/callback
   pkce: {}
 EOF
-  ) || { fail defaults "a minimal OidcClient was refused" "$out"; return 1; }
+  ) || { fail defaults "a minimal OidcClient with valid redirect URIs was refused" "$out"; return 1; }
   got=$(kubectl get oc defaults -n default -o json |
     jq -c '[.spec.grantTypes, .spec.authMethod, .spec.pkce.required]')
   if [[ "$got" == '[["authorization_code"],"client_secret_basic",false]' ]]; then
-    pass "defaults (grantTypes [authorization_code], authMethod client_secret_basic, pkce.required false)"
+    pass "defaults (grantTypes [authorization_code], authMethod client_secret_basic,\
+ pkce.required false; 7 kinds of valid redirect URI accepted)"
   else
     fail defaults "unexpected defaults $got"
   fi
@@ -450,6 +458,18 @@ neg redirect-uri-relative 'spec.redirectUris[0]: Invalid value: "/callback"' '
 kind: OidcClient
 metadata: {name: neg, namespace: default}
 spec: {redirectUris: ["/callback"]}'
+neg redirect-uri-bad-port 'spec.redirectUris[0]: Invalid value: "https://app.example.com:99999/cb"' '
+kind: OidcClient
+metadata: {name: neg, namespace: default}
+spec: {redirectUris: ["https://app.example.com:99999/cb"]}'
+neg redirect-uri-userinfo 'spec.redirectUris[0]: Invalid value: "https://user@app.example.com/cb"' '
+kind: OidcClient
+metadata: {name: neg, namespace: default}
+spec: {redirectUris: ["https://user@app.example.com/cb"]}'
+neg redirect-uri-http-not-an-ip 'spec.redirectUris[0]: Invalid value: "http://127.999.0.1/cb": uses plain http' '
+kind: OidcClient
+metadata: {name: neg, namespace: default}
+spec: {redirectUris: ["http://127.999.0.1/cb"]}'
 neg redirect-uri-wildcard 'spec.redirectUris[0]: Invalid value: "https://*.example.com/cb": has a wildcard' '
 kind: OidcClient
 metadata: {name: neg, namespace: default}
