@@ -23,7 +23,8 @@ DEB_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev
   libcpprest-dev libcpp-jwt-dev libabsl-dev catch2 libssl-dev
   libyaml-cpp-dev nlohmann-json3-dev libargon2-dev
-  jq curl wrk openssl python3 ca-certificates
+  jq curl wrk openssl python3 python3-yaml ca-certificates
+  chromium  # headless browser for the login-page test (driven by npm playwright-core)
 )
 
 deb_installed() {
