@@ -12,10 +12,11 @@
 # before load, VmHWM after, from /proc/PID/status; summed over a process tree).
 #
 # Half load: wrk is closed-loop and has no rate option (wrk2 is not packaged). The half-load
-# run keeps 32 connections, each waiting a fixed delay (wrk's Lua delay(), whole ms) after
-# every response, so the rate is about half the full-load rate measured just before in the
-# same round. The delay is calibrated with two 3 s runs (delay = cycle - latency); the table
-# shows the target and the rate actually achieved.
+# run keeps 32 connections, each waiting a random think time (wrk's Lua delay(), whole ms,
+# exponential so that arrivals are about Poisson) after every response, so the rate is about
+# half the full-load rate measured just before in the same round. The mean delay is
+# calibrated with two 3 s runs (delay = cycle - latency); the table shows the target, the
+# mean delay and the rate actually achieved.
 #
 # Usage: bench/run.sh [--rounds N] [--duration SECONDS] [--quick] [--out FILE]
 #   --quick   1 round, 5 s runs, openssl -seconds 2 (a smoke run, not for docs)
@@ -163,7 +164,13 @@ lua() {
       echo 'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"'
       echo "wrk.body = \"$3\""
     fi
-    if (( ${4:-0} > 0 )); then echo "function delay() return $4 end"; fi
+    # A random think time, exponential with mean $4 ms: connections do not fall into
+    # lockstep, so arrivals are about Poisson (a fixed delay makes 32 arrive at once).
+    if (( ${4:-0} > 0 )); then
+      echo "math.randomseed(os.time())"
+      echo "local mean = $4"
+      echo "function delay() return math.floor(-math.log(1 - math.random()) * mean + 0.5) end"
+    fi
   } >"$1"
 }
 
@@ -240,8 +247,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
   p0_delay=$(half_delay "$p0_target" "$P0_URL/token" "$PEER_BODY")
   lua "$WORK/na-half.lua" POST "$NA_BODY" "$na_delay"
   lua "$WORK/peer-half.lua" POST "$PEER_BODY" "$p0_delay"
-  wrk_run "$r" nauthera "$NA_PID" "token, half load (target $na_target/s, delay ${na_delay} ms)" $HALF_CONNS "$DURATION" "$NA_ISSUER/oauth2/token" "$WORK/na-half.lua" >/dev/null
-  wrk_run "$r" peer-w0 "$P0_PID" "token, half load (target $p0_target/s, delay ${p0_delay} ms)" $HALF_CONNS "$DURATION" "$P0_URL/token" "$WORK/peer-half.lua" >/dev/null
+  wrk_run "$r" nauthera "$NA_PID" "token, half load (target $na_target/s, mean delay ${na_delay} ms)" $HALF_CONNS "$DURATION" "$NA_ISSUER/oauth2/token" "$WORK/na-half.lua" >/dev/null
+  wrk_run "$r" peer-w0 "$P0_PID" "token, half load (target $p0_target/s, mean delay ${p0_delay} ms)" $HALF_CONNS "$DURATION" "$P0_URL/token" "$WORK/peer-half.lua" >/dev/null
   wrk_run "$r" nauthera "$NA_PID" discovery 32 "$GET_DURATION" "$NA_ISSUER/.well-known/openid-configuration" "$WORK/get.lua" >/dev/null
   wrk_run "$r" peer-w0 "$P0_PID" discovery 32 "$GET_DURATION" "$P0_URL/.well-known/openid-configuration" "$WORK/get.lua" >/dev/null
   wrk_run "$r" nauthera "$NA_PID" jwks 32 "$GET_DURATION" "$NA_ISSUER/oauth2/jwks" "$WORK/get.lua" >/dev/null
