@@ -44,6 +44,9 @@ PEER_SRC="${PEER_SRC:-$ROOT/../shared/bench/peer-oidc-provider}"
 WORK=$(mktemp -d /tmp/nauthera-bench.XXXXXX)
 RESULTS="$WORK/results.tsv"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+if awk -v l="${LOAD_START%% *}" 'BEGIN {exit !(l > 1.0)}'; then
+  echo "bench: warning: load average $LOAD_START — something else is running; figures will be low and noisy" >&2
+fi
 CLK_TCK=$(getconf CLK_TCK)
 mkdir -p "$CACHE"
 : >"$RESULTS"
