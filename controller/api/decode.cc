@@ -11,9 +11,6 @@
 namespace nauthera::controller {
 namespace {
 
-// Kinds of this API group that a later release serves; documents of these kinds are skipped
-// with a warning rather than refused, so manifests written for it load today.
-constexpr absl::string_view kNotYetSupported[] = {"NautheraUser"};
 
 // ObjectMeta fields a manifest may carry. Those the API server writes (uid, resourceVersion,
 // ...) are accepted and ignored so that `kubectl get -o yaml` output loads.
@@ -109,12 +106,20 @@ absl::Status DecodeSpec(const YAML::Node& doc, ApiObject& object) {
       ASSIGN_OR_RETURN(object.spec, DecodeAuthPolicySpec(spec));
       return absl::OkStatus();
     }
+    case Kind::kNautheraUser: {
+      ASSIGN_OR_RETURN(object.spec, DecodeNautheraUserSpec(spec));
+      return absl::OkStatus();
+    }
+    case Kind::kSecret: {
+      ASSIGN_OR_RETURN(object.spec, DecodeSecret(doc));
+      return absl::OkStatus();
+    }
   }
   return absl::InternalError("unhandled kind");
 }
 
 // Decodes one document. Fills `id` as far as it gets, so that errors can name the object.
-absl::StatusOr<ApiObject> DecodeDocument(const YAML::Node& doc, Identity& id, bool& warning) {
+absl::StatusOr<ApiObject> DecodeDocument(const YAML::Node& doc, Identity& id) {
   // 1. The type: apiVersion and kind.
   if (!doc.IsMap()) {
     return absl::InvalidArgumentError(
@@ -126,19 +131,12 @@ absl::StatusOr<ApiObject> DecodeDocument(const YAML::Node& doc, Identity& id, bo
     return FieldError("apiVersion", "is required (auth.nauthera.io/v1alpha1 or v1)");
   }
   ASSIGN_OR_RETURN(std::string api_version, ReadString(doc["apiVersion"], "apiVersion"));
-  for (absl::string_view later : kNotYetSupported) {
-    if (kind_name == later) {
-      warning = true;
-      return absl::UnimplementedError(absl::StrCat(
-          kind_name, " is not supported yet (a later release adds the built-in user store); "
-                     "this document is ignored"));
-    }
-  }
   id.kind = KindFromName(kind_name);
   if (!id.kind) {
     return FieldError("kind", absl::StrCat("\"", kind_name, "\" is not a kind Nauthera reads; use "
                                            "OidcClient, NautheraServiceAccount, AuthPolicy, "
-                                           "ClusterAuthPolicy or Namespace"));
+                                           "ClusterAuthPolicy, NautheraUser, Secret or "
+                                           "Namespace"));
   }
   ApiObject object;
   object.kind = *id.kind;
@@ -151,7 +149,12 @@ absl::StatusOr<ApiObject> DecodeDocument(const YAML::Node& doc, Identity& id, bo
                                                  kind_name, "; use ",
                                                  KindApiVersion(object.kind)));
   }
-  RETURN_IF_ERROR(CheckFields(doc, "", {"apiVersion", "kind", "metadata", "spec", "status"}));
+  if (object.kind == Kind::kSecret) {
+    RETURN_IF_ERROR(CheckFields(
+        doc, "", {"apiVersion", "kind", "metadata", "type", "data", "stringData", "immutable"}));
+  } else {
+    RETURN_IF_ERROR(CheckFields(doc, "", {"apiVersion", "kind", "metadata", "spec", "status"}));
+  }
   RETURN_IF_ERROR(DecodeMetadata(metadata, object.kind, object.meta));
   // 3. The spec. `status` is written by the controller and never read from a manifest.
   RETURN_IF_ERROR(DecodeSpec(doc, object));
@@ -185,10 +188,9 @@ DecodedFile DecodeManifests(absl::string_view text, absl::string_view file) {
     SourceLocation location{std::string(file), static_cast<int>(i + 1)};
     if (IsAbsent(docs[i])) continue;  // "---" with nothing after it
     Identity id;
-    bool warning = false;
     absl::StatusOr<ApiObject> object;
     try {
-      object = DecodeDocument(docs[i], id, warning);
+      object = DecodeDocument(docs[i], id);
     } catch (const YAML::Exception& e) {  // yaml-cpp throws on some malformed node shapes
       object = absl::InvalidArgumentError(absl::StrCat("unreadable: ", e.what()));
     }
@@ -198,9 +200,9 @@ DecodedFile DecodeManifests(absl::string_view text, absl::string_view file) {
       continue;
     }
     std::optional<ObjectKey> key = id.Key();
-    if (!key && !warning) out.identified_all = false;
+    if (!key) out.identified_all = false;
     out.errors.push_back(
-        DecodeError{location, key, std::string(object.status().message()), warning});
+        DecodeError{location, key, std::string(object.status().message()), false});
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/encoding/base64.h"
 #include "common/util/status_macros.h"
 #include "controller/api/names.h"
 #include "controller/api/well_known.h"
@@ -160,6 +161,64 @@ absl::StatusOr<ServiceAccountSpec> DecodeServiceAccountSpec(const YAML::Node& no
     ASSIGN_OR_RETURN(spec.groups, ReadStringList(node["groups"], "spec.groups"));
   }
   return spec;
+}
+
+absl::StatusOr<NautheraUserSpec> DecodeNautheraUserSpec(const YAML::Node& node) {
+  NautheraUserSpec spec;
+  if (IsAbsent(node)) return FieldError("spec", "is required; add spec.username");
+  RETURN_IF_ERROR(CheckFields(node, "spec", {"username", "email", "displayName", "groups",
+                                             "passwordSecretRef", "disabled"}));
+  if (IsAbsent(node["username"])) return FieldError("spec.username", "is required");
+  ASSIGN_OR_RETURN(spec.username, ReadNonEmptyString(node["username"], "spec.username"));
+  if (!IsAbsent(node["email"])) {
+    ASSIGN_OR_RETURN(spec.email, ReadString(node["email"], "spec.email"));
+    if (!spec.email.empty() && spec.email.find('@') == std::string::npos) {
+      return FieldError("spec.email", "is not an email address");
+    }
+  }
+  if (!IsAbsent(node["displayName"])) {
+    ASSIGN_OR_RETURN(spec.display_name, ReadString(node["displayName"], "spec.displayName"));
+  }
+  if (!IsAbsent(node["groups"])) {
+    ASSIGN_OR_RETURN(spec.groups, ReadStringList(node["groups"], "spec.groups"));
+  }
+  if (!IsAbsent(node["disabled"])) {
+    ASSIGN_OR_RETURN(spec.disabled, ReadBool(node["disabled"], "spec.disabled"));
+  }
+  const YAML::Node ref = node["passwordSecretRef"];
+  if (!IsAbsent(ref)) {
+    RETURN_IF_ERROR(CheckFields(ref, "spec.passwordSecretRef", {"name", "namespace", "key"}));
+    SecretKeyRef out;
+    if (IsAbsent(ref["name"]) || IsAbsent(ref["namespace"])) {
+      return FieldError("spec.passwordSecretRef",
+                        "needs name and namespace (NautheraUser is cluster-scoped)");
+    }
+    ASSIGN_OR_RETURN(out.name, ReadNonEmptyString(ref["name"], "spec.passwordSecretRef.name"));
+    ASSIGN_OR_RETURN(out.ns,
+                     ReadNonEmptyString(ref["namespace"], "spec.passwordSecretRef.namespace"));
+    if (!IsAbsent(ref["key"])) {
+      ASSIGN_OR_RETURN(out.key, ReadNonEmptyString(ref["key"], "spec.passwordSecretRef.key"));
+    }
+    spec.password_secret_ref = out;
+  }
+  return spec;
+}
+
+absl::StatusOr<SecretSpec> DecodeSecret(const YAML::Node& doc) {
+  SecretSpec secret;
+  if (!IsAbsent(doc["data"])) {
+    ASSIGN_OR_RETURN(auto data, ReadStringMap(doc["data"], "data"));
+    for (const auto& [key, value] : data) {
+      auto decoded = Base64Decode(value);
+      if (!decoded.ok()) return FieldError(FieldPath("data", key), "is not valid base64");
+      secret.data[key] = *decoded;
+    }
+  }
+  if (!IsAbsent(doc["stringData"])) {
+    ASSIGN_OR_RETURN(auto plain, ReadStringMap(doc["stringData"], "stringData"));
+    for (const auto& [key, value] : plain) secret.data[key] = value;
+  }
+  return secret;
 }
 
 absl::StatusOr<LabelSelector> DecodeLabelSelector(const YAML::Node& node,

@@ -15,6 +15,9 @@ absl::StatusOr<OidcClientSpec> DecodeOidcClientSpec(const YAML::Node& node);
 absl::StatusOr<ServiceAccountSpec> DecodeServiceAccountSpec(const YAML::Node& node);
 absl::StatusOr<ClusterAuthPolicySpec> DecodeClusterAuthPolicySpec(const YAML::Node& node);
 absl::StatusOr<AuthPolicySpec> DecodeAuthPolicySpec(const YAML::Node& node);
+absl::StatusOr<NautheraUserSpec> DecodeNautheraUserSpec(const YAML::Node& node);
+// `doc` is the whole Secret document: its data lives beside metadata, not under spec.
+absl::StatusOr<SecretSpec> DecodeSecret(const YAML::Node& doc);
 absl::StatusOr<LabelSelector> DecodeLabelSelector(const YAML::Node& node,
                                                   absl::string_view path);
 

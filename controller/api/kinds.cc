@@ -18,6 +18,8 @@ constexpr KindInfo kKinds[] = {
     {Kind::kServiceAccount, "NautheraServiceAccount", kNautheraApiVersion, true},
     {Kind::kClusterAuthPolicy, "ClusterAuthPolicy", kNautheraApiVersion, false},
     {Kind::kAuthPolicy, "AuthPolicy", kNautheraApiVersion, true},
+    {Kind::kNautheraUser, "NautheraUser", kNautheraApiVersion, false},
+    {Kind::kSecret, "Secret", kCoreApiVersion, true},
 };
 
 const KindInfo& Info(Kind kind) {

@@ -20,6 +20,10 @@ enum class Kind {
   kServiceAccount,  // NautheraServiceAccount
   kClusterAuthPolicy,
   kAuthPolicy,
+  kNautheraUser,
+  // A core v1 Secret from the manifests: in local mode, where NautheraUsers' password hashes
+  // live (passwordSecretRef). Only read, never written.
+  kSecret,
 };
 
 // "OidcClient", "NautheraServiceAccount", ... as written in manifests.

@@ -72,6 +72,28 @@ struct ServiceAccountSpec {
   StringList groups;
 };
 
+// A person in the built-in user store. The password is never here: passwordSecretRef names a
+// Secret whose key holds an argon2id or bcrypt hash.
+struct SecretKeyRef {
+  std::string name;
+  std::string ns;
+  std::string key = "password";
+};
+
+struct NautheraUserSpec {
+  std::string username;
+  std::string email;
+  std::string display_name;
+  StringList groups;
+  std::optional<SecretKeyRef> password_secret_ref;
+  bool disabled = false;
+};
+
+// A core v1 Secret's data, decoded (data is base64; stringData is plain and wins).
+struct SecretSpec {
+  std::map<std::string, std::string> data;
+};
+
 struct NamespaceSpec {};
 
 struct ObjectMeta {
@@ -87,7 +109,7 @@ struct ApiObject {
   ObjectMeta meta;
   SourceLocation location;
   std::variant<NamespaceSpec, OidcClientSpec, ServiceAccountSpec, ClusterAuthPolicySpec,
-               AuthPolicySpec>
+               AuthPolicySpec, NautheraUserSpec, SecretSpec>
       spec;
 
   ObjectKey Key() const { return ObjectKey{kind, meta.ns, meta.name}; }

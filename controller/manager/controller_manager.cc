@@ -14,6 +14,7 @@
 #include "controller/reconcilers/oidc_client_reconciler.h"
 #include "controller/reconcilers/policy_reconciler.h"
 #include "controller/reconcilers/service_account_reconciler.h"
+#include "controller/reconcilers/user_reconciler.h"
 
 namespace nauthera::controller {
 
@@ -27,6 +28,7 @@ struct ControllerManager::Pass {
   std::map<ObjectKey, std::vector<const DecodeError*>> errors_by_key;
   std::vector<ObjectStatus> statuses;
   std::vector<ServableClient> servable;
+  std::vector<ServableUser> users;
   std::map<ObjectKey, int> governs;  // policy -> clients it governs
 };
 
@@ -105,6 +107,41 @@ void ControllerManager::ReconcileClients(const SourceState& source, Pass& pass) 
             " is also used by ", first->second,
             "; client ids must be unique: delete this Secret to get new credentials");
       }
+    }
+    pass.statuses.push_back(std::move(outcome.status));
+  }
+}
+
+void ControllerManager::ReconcileUsers(const SourceState& source, Pass& pass) {
+  std::map<std::pair<std::string, std::string>, const SecretSpec*> secrets;
+  for (const ApiObject& object : source.objects) {
+    if (const SecretSpec* secret = object.As<SecretSpec>()) {
+      secrets[{object.meta.ns, object.meta.name}] = secret;
+    }
+  }
+  SecretLookup lookup = [&secrets](const std::string& ns, const std::string& name) {
+    auto it = secrets.find({ns, name});
+    return it == secrets.end() ? nullptr : it->second;
+  };
+  std::map<std::string, std::string> usernames;  // username -> the user that has it
+  for (const ApiObject& object : source.objects) {
+    if (object.kind != Kind::kNautheraUser) continue;
+    UserOutcome outcome = ReconcileUser(object, lookup);
+    auto errors = pass.errors_by_key.find(object.Key());
+    if (errors != pass.errors_by_key.end()) {
+      MarkBroken(outcome.status, errors->second,
+                 KeptConsequence(errors->second, "Its last good version is still in effect"));
+    }
+    auto [first, unique] = usernames.emplace(outcome.servable.username, object.meta.name);
+    if (unique) {
+      pass.users.push_back(std::move(outcome.servable));
+    } else {
+      // Two people with one login name: the second is refused, and only it.
+      outcome.status.ready = outcome.status.served = false;
+      outcome.status.reason = std::string(reason::kUsernameConflict);
+      outcome.status.message = absl::StrCat("username \"", first->first,
+                                            "\" is already taken by NautheraUser ",
+                                            first->second, "; pick another spec.username");
     }
     pass.statuses.push_back(std::move(outcome.status));
   }
@@ -201,7 +238,8 @@ absl::Status ControllerManager::Publish(Pass& pass) {
     broadcaster_.Publish(std::make_shared<const nauthera::v1::State>(std::move(state)));
     Metrics::Global().Increment(metric::kStatesPublished);
     LogInfo("state published", {{"version", published_version_},
-                                {"clients", std::to_string(pass.servable.size())}});
+                                {"clients", std::to_string(pass.servable.size())},
+                                {"users", std::to_string(pass.users.size())}});
   }
   return absl::OkStatus();
 }
@@ -211,6 +249,7 @@ absl::Status ControllerManager::Reconcile(const SourceState& source) {
   Pass pass(source);
   // 1. Clients and service accounts, then what depends on them.
   ReconcileClients(source, pass);
+  ReconcileUsers(source, pass);
   ReconcileOthers(source, pass);
   ReportDecodeErrors(source, pass);
   // 2. Credentials of removed objects.

@@ -51,6 +51,7 @@ class ControllerManager {
  private:
   struct Pass;  // what one pass accumulates
   void ReconcileClients(const SourceState& source, Pass& pass);
+  void ReconcileUsers(const SourceState& source, Pass& pass);
   void ReconcileOthers(const SourceState& source, Pass& pass);
   void ReportDecodeErrors(const SourceState& source, Pass& pass);
   void CollectGarbage(const SourceState& source);

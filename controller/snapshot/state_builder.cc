@@ -74,10 +74,22 @@ void FillClient(const ServableClient& client, pb::Client* out) {
   FillPolicy(client, out->mutable_policy());
 }
 
+void FillUser(const ServableUser& user, pb::User* out) {
+  out->set_username(user.username);
+  out->set_subject(UserSubject(user.username));
+  out->set_email(user.email);
+  out->set_display_name(user.display_name);
+  Fill(out->mutable_groups(), user.groups);
+  out->set_password_hash(user.password_hash);
+  out->set_disabled(user.disabled);
+  out->set_source(user.ref);
+}
+
 }  // namespace
 
 pb::State BuildState(const IssuerSettings& issuer, const StateKeys& state_keys,
-                     const std::vector<ServableClient>& clients) {
+                     const std::vector<ServableClient>& clients,
+                     const std::vector<ServableUser>& users) {
   const std::vector<SigningKey>& keys = state_keys.signing_keys;
   pb::State state;
   state.set_session_key(state_keys.session_key);
@@ -102,6 +114,11 @@ pb::State BuildState(const IssuerSettings& issuer, const StateKeys& state_keys,
     return std::tie(a->ns, a->name, a->kind) < std::tie(b->ns, b->name, b->kind);
   });
   for (const ServableClient* client : sorted) FillClient(*client, state.add_clients());
+  std::vector<const ServableUser*> sorted_users;
+  for (const ServableUser& user : users) sorted_users.push_back(&user);
+  std::sort(sorted_users.begin(), sorted_users.end(),
+            [](const ServableUser* a, const ServableUser* b) { return a->username < b->username; });
+  for (const ServableUser* user : sorted_users) FillUser(*user, state.add_users());
   return state;
 }
 
@@ -142,6 +159,12 @@ absl::Status CheckStateConsistency(const pb::State& state) {
     if (is_public == client.has_secret_hash()) {
       return inconsistent(absl::StrCat(who, is_public ? " is public but has a secret hash"
                                                       : " is confidential without a secret hash"));
+    }
+  }
+  std::set<std::string> usernames;
+  for (const pb::User& user : state.users()) {
+    if (user.username().empty() || !usernames.insert(user.username()).second) {
+      return inconsistent(absl::StrCat("username \"", user.username(), "\" is empty or twice"));
     }
   }
   return absl::OkStatus();

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "controller/keys/signing_key.h"
+#include "controller/reconcilers/user_reconciler.h"
 #include "controller/snapshot/servable_client.h"
 #include "nauthera/v1/state.pb.h"
 
@@ -29,12 +30,13 @@ struct StateKeys {
 
 // Version and generated_at are left empty: StateVersioner sets them.
 nauthera::v1::State BuildState(const IssuerSettings& issuer, const StateKeys& keys,
-                               const std::vector<ServableClient>& clients);
+                               const std::vector<ServableClient>& clients,
+                               const std::vector<ServableUser>& users = {});
 
 // The checks a State must pass before it is sent (a token server runs its own before it
 // applies one): a valid issuer, exactly one ACTIVE key that parses with kid = thumbprint,
 // unique non-empty client ids, a secret hash exactly for confidential clients, a session key of
-// 32 bytes or none.
+// 32 bytes or none, unique usernames.
 absl::Status CheckStateConsistency(const nauthera::v1::State& state);
 
 }  // namespace nauthera::controller

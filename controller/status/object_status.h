@@ -20,6 +20,10 @@ inline constexpr absl::string_view kInvalidSpec = "InvalidSpec";
 inline constexpr absl::string_view kInvalidManifest = "InvalidManifest";
 inline constexpr absl::string_view kSecretConflict = "SecretConflict";
 inline constexpr absl::string_view kNotSupported = "NotSupported";
+// NautheraUser: no usable password hash, or switched off.
+inline constexpr absl::string_view kNoPassword = "NoPassword";
+inline constexpr absl::string_view kDisabled = "Disabled";
+inline constexpr absl::string_view kUsernameConflict = "UsernameConflict";
 }  // namespace reason
 
 struct ObjectStatus {

@@ -283,14 +283,57 @@ metadata: {name: fine, namespace: ci-cd}
   CHECK(OnlyError(decoded).key->name == "broken");
 }
 
-TEST_CASE("decoding skips a NautheraUser with a warning, not an error", "[decode]") {
-  DecodedFile decoded = DecodeManifests(
-      "apiVersion: auth.nauthera.io/v1alpha1\nkind: NautheraUser\nmetadata: {name: alice}\n",
-      kFile);
-  const DecodeError& error = OnlyError(decoded);
-  CHECK(error.warning);
-  CHECK(error.message.find("not supported yet") != std::string::npos);
-  CHECK(decoded.identified_all);
+TEST_CASE("decoding reads a NautheraUser and the Secret holding its hash", "[decode]") {
+  DecodedFile decoded = DecodeManifests(R"(
+apiVersion: v1
+kind: Secret
+metadata: {name: alice-password, namespace: nauthera-system}
+type: Opaque
+data: {password: JGFyZ29uMmlkJHg=}
+stringData: {other: plain}
+---
+apiVersion: auth.nauthera.io/v1alpha1
+kind: NautheraUser
+metadata: {name: alice}
+spec:
+  username: alice
+  email: alice@example.com
+  groups: [developers]
+  passwordSecretRef: {name: alice-password, namespace: nauthera-system}
+)",
+                                        kFile);
+  REQUIRE(decoded.errors.empty());
+  REQUIRE(decoded.objects.size() == 2);
+  const SecretSpec* secret = decoded.objects[0].As<SecretSpec>();
+  REQUIRE(secret != nullptr);
+  CHECK(secret->data.at("password") == "$argon2id$x");
+  CHECK(secret->data.at("other") == "plain");
+  const NautheraUserSpec* user = decoded.objects[1].As<NautheraUserSpec>();
+  REQUIRE(user != nullptr);
+  CHECK(user->username == "alice");
+  CHECK(user->password_secret_ref->key == "password");  // the default key
+  CHECK_FALSE(user->disabled);
+}
+
+TEST_CASE("NautheraUser and Secret decoding errors name the field", "[decode]") {
+  auto [text, fragment] = GENERATE(table<std::string, std::string>({
+      {"apiVersion: auth.nauthera.io/v1alpha1\nkind: NautheraUser\nmetadata: {name: a}\n"
+       "spec: {email: a@example.com}\n",
+       "spec.username"},
+      {"apiVersion: auth.nauthera.io/v1alpha1\nkind: NautheraUser\nmetadata: {name: a}\n"
+       "spec: {username: a, passwordSecretRef: {name: p}}\n",
+       "spec.passwordSecretRef"},
+      {"apiVersion: auth.nauthera.io/v1alpha1\nkind: NautheraUser\nmetadata: {name: a}\n"
+       "spec: {username: a, password: hunter2}\n",
+       "password"},
+      {"apiVersion: v1\nkind: Secret\nmetadata: {name: p, namespace: x}\n"
+       "data: {password: '!!notbase64'}\n",
+       "data.password"},
+  }));
+  CAPTURE(text);
+  DecodedFile decoded = DecodeManifests(text, kFile);
+  CHECK(decoded.objects.empty());
+  CHECK_THAT(OnlyError(decoded).message, Catch::Contains(fragment));
 }
 
 TEST_CASE("decoding accepts server-written metadata and status from kubectl get -o yaml",
