@@ -44,7 +44,7 @@ absl::string_view PatchContentType(PatchType type) {
   return kJson;
 }
 
-absl::StatusOr<std::unique_ptr<HttpKubeClient>> HttpKubeClient::Create(
+absl::StatusOr<std::unique_ptr<HttpKubeClient>> HttpKubeClient::FromConfig(
     const KubeConfig& config) {
   ASSIGN_OR_RETURN(std::unique_ptr<Transport> transport, NewCpprestTransport(config));
   return std::make_unique<HttpKubeClient>(std::move(transport), config.token);
@@ -77,13 +77,13 @@ absl::StatusOr<Object> HttpKubeClient::Call(TransportRequest request) {
   return json;
 }
 
-absl::StatusOr<Object> HttpKubeClient::Get(const ResourceRef& ref, absl::string_view ns,
+absl::StatusOr<Object> HttpKubeClient::DoGet(const ResourceRef& ref, absl::string_view ns,
                                            absl::string_view name) {
   ASSIGN_OR_RETURN(std::string path, ObjectPath(ref, ns, name));
   return Call(MakeRequest("GET", std::move(path)));
 }
 
-absl::StatusOr<ObjectList> HttpKubeClient::List(const ResourceRef& ref, absl::string_view ns,
+absl::StatusOr<ObjectList> HttpKubeClient::DoList(const ResourceRef& ref, absl::string_view ns,
                                                 const ListOptions& options) {
   ASSIGN_OR_RETURN(std::string path, CollectionPath(ref, ns));
   QueryParams query = {{"labelSelector", options.label_selector},
@@ -106,7 +106,7 @@ absl::StatusOr<ObjectList> HttpKubeClient::List(const ResourceRef& ref, absl::st
   return list;
 }
 
-absl::StatusOr<Object> HttpKubeClient::Create(const ResourceRef& ref, absl::string_view ns,
+absl::StatusOr<Object> HttpKubeClient::DoCreate(const ResourceRef& ref, absl::string_view ns,
                                               const Object& object,
                                               const WriteOptions& options) {
   ASSIGN_OR_RETURN(std::string path, CollectionPath(ref, ref.namespaced ? ns : ""));
@@ -121,7 +121,7 @@ absl::StatusOr<Object> HttpKubeClient::Create(const ResourceRef& ref, absl::stri
   return Call(std::move(request));
 }
 
-absl::StatusOr<Object> HttpKubeClient::Update(const ResourceRef& ref, absl::string_view ns,
+absl::StatusOr<Object> HttpKubeClient::DoUpdate(const ResourceRef& ref, absl::string_view ns,
                                               const Object& object,
                                               absl::string_view subresource,
                                               const WriteOptions& options) {
@@ -134,7 +134,7 @@ absl::StatusOr<Object> HttpKubeClient::Update(const ResourceRef& ref, absl::stri
   return Call(std::move(request));
 }
 
-absl::StatusOr<Object> HttpKubeClient::Patch(const ResourceRef& ref, absl::string_view ns,
+absl::StatusOr<Object> HttpKubeClient::DoPatch(const ResourceRef& ref, absl::string_view ns,
                                              absl::string_view name, PatchType type,
                                              absl::string_view body,
                                              const PatchOptions& options,
@@ -155,7 +155,7 @@ absl::StatusOr<Object> HttpKubeClient::Patch(const ResourceRef& ref, absl::strin
   return Call(std::move(request));
 }
 
-absl::Status HttpKubeClient::Delete(const ResourceRef& ref, absl::string_view ns,
+absl::Status HttpKubeClient::DoDelete(const ResourceRef& ref, absl::string_view ns,
                                     absl::string_view name, const DeleteOptions& options) {
   ASSIGN_OR_RETURN(std::string path, ObjectPath(ref, ns, name));
   // meta/v1 DeleteOptions, sent as the body.
@@ -172,7 +172,7 @@ absl::Status HttpKubeClient::Delete(const ResourceRef& ref, absl::string_view ns
   return Call(std::move(request)).status();
 }
 
-absl::Status HttpKubeClient::Watch(const ResourceRef& ref, absl::string_view ns,
+absl::Status HttpKubeClient::DoWatch(const ResourceRef& ref, absl::string_view ns,
                                    const WatchOptions& options, const WatchHandler& handler,
                                    Cancellation* cancel) {
   ASSIGN_OR_RETURN(std::string path, CollectionPath(ref, ns));

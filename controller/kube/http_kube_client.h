@@ -17,29 +17,31 @@ namespace nauthera::controller::kube {
 
 class HttpKubeClient : public KubeClient {
  public:
-  // Over cpprestsdk (cpprest_transport.h), as `config` says.
-  static absl::StatusOr<std::unique_ptr<HttpKubeClient>> Create(const KubeConfig& config);
+  // Over cpprestsdk (cpprest_transport.h), as `config` says. (Not named Create(): that is
+  // the API verb.)
+  static absl::StatusOr<std::unique_ptr<HttpKubeClient>> FromConfig(const KubeConfig& config);
 
   // Over any transport (unit tests). `token` may be null.
   HttpKubeClient(std::unique_ptr<Transport> transport, std::shared_ptr<TokenSource> token);
 
-  absl::StatusOr<Object> Get(const ResourceRef& ref, absl::string_view ns,
-                             absl::string_view name) override;
-  absl::StatusOr<ObjectList> List(const ResourceRef& ref, absl::string_view ns,
-                                  const ListOptions& options) override;
-  absl::StatusOr<Object> Create(const ResourceRef& ref, absl::string_view ns,
-                                const Object& object, const WriteOptions& options) override;
-  absl::StatusOr<Object> Update(const ResourceRef& ref, absl::string_view ns,
-                                const Object& object, absl::string_view subresource,
-                                const WriteOptions& options) override;
-  absl::StatusOr<Object> Patch(const ResourceRef& ref, absl::string_view ns,
-                               absl::string_view name, PatchType type, absl::string_view body,
-                               const PatchOptions& options,
-                               absl::string_view subresource) override;
-  absl::Status Delete(const ResourceRef& ref, absl::string_view ns, absl::string_view name,
-                      const DeleteOptions& options) override;
-  absl::Status Watch(const ResourceRef& ref, absl::string_view ns, const WatchOptions& options,
-                     const WatchHandler& handler, Cancellation* cancel) override;
+ protected:
+  absl::StatusOr<Object> DoGet(const ResourceRef& ref, absl::string_view ns,
+                               absl::string_view name) override;
+  absl::StatusOr<ObjectList> DoList(const ResourceRef& ref, absl::string_view ns,
+                                    const ListOptions& options) override;
+  absl::StatusOr<Object> DoCreate(const ResourceRef& ref, absl::string_view ns,
+                                  const Object& object, const WriteOptions& options) override;
+  absl::StatusOr<Object> DoUpdate(const ResourceRef& ref, absl::string_view ns,
+                                  const Object& object, absl::string_view subresource,
+                                  const WriteOptions& options) override;
+  absl::StatusOr<Object> DoPatch(const ResourceRef& ref, absl::string_view ns,
+                                 absl::string_view name, PatchType type, absl::string_view body,
+                                 const PatchOptions& options,
+                                 absl::string_view subresource) override;
+  absl::Status DoDelete(const ResourceRef& ref, absl::string_view ns, absl::string_view name,
+                        const DeleteOptions& options) override;
+  absl::Status DoWatch(const ResourceRef& ref, absl::string_view ns, const WatchOptions& options,
+                       const WatchHandler& handler, Cancellation* cancel) override;
 
  private:
   // Sends, retrying once with a re-read token after a 401, and maps the answer; the body of

@@ -99,44 +99,78 @@ class KubeClient {
   virtual ~KubeClient() = default;
 
   // `ns` is "" for cluster-scoped resources (and for List/Watch across all namespaces).
-  virtual absl::StatusOr<Object> Get(const ResourceRef& ref, absl::string_view ns,
-                                     absl::string_view name) = 0;
+  absl::StatusOr<Object> Get(const ResourceRef& ref, absl::string_view ns,
+                             absl::string_view name) {
+    return DoGet(ref, ns, name);
+  }
 
   // One page; ListAll() below follows continue tokens.
-  virtual absl::StatusOr<ObjectList> List(const ResourceRef& ref, absl::string_view ns,
-                                          const ListOptions& options = {}) = 0;
+  absl::StatusOr<ObjectList> List(const ResourceRef& ref, absl::string_view ns,
+                                  const ListOptions& options = {}) {
+    return DoList(ref, ns, options);
+  }
 
   // The name is taken from object.metadata.name (generateName works too).
-  virtual absl::StatusOr<Object> Create(const ResourceRef& ref, absl::string_view ns,
-                                        const Object& object,
-                                        const WriteOptions& options = {}) = 0;
+  absl::StatusOr<Object> Create(const ResourceRef& ref, absl::string_view ns,
+                                const Object& object, const WriteOptions& options = {}) {
+    return DoCreate(ref, ns, object, options);
+  }
 
   // PUT, replacing the object (or its `subresource`, "status"). With
   // metadata.resourceVersion set this is optimistic concurrency: if the object changed since,
-  // kAborted (409 Conflict) — re-read and try again.
-  virtual absl::StatusOr<Object> Update(const ResourceRef& ref, absl::string_view ns,
-                                        const Object& object,
-                                        absl::string_view subresource = "",
-                                        const WriteOptions& options = {}) = 0;
+  // kAborted (409 Conflict): re-read and try again.
+  absl::StatusOr<Object> Update(const ResourceRef& ref, absl::string_view ns,
+                                const Object& object, absl::string_view subresource = "",
+                                const WriteOptions& options = {}) {
+    return DoUpdate(ref, ns, object, subresource, options);
+  }
 
   // `body` is the patch document for `type` (JSON text; for kApply the full intent, with
   // apiVersion, kind and metadata.name).
-  virtual absl::StatusOr<Object> Patch(const ResourceRef& ref, absl::string_view ns,
-                                       absl::string_view name, PatchType type,
-                                       absl::string_view body, const PatchOptions& options = {},
-                                       absl::string_view subresource = "") = 0;
+  absl::StatusOr<Object> Patch(const ResourceRef& ref, absl::string_view ns,
+                               absl::string_view name, PatchType type, absl::string_view body,
+                               const PatchOptions& options = {},
+                               absl::string_view subresource = "") {
+    return DoPatch(ref, ns, name, type, body, options, subresource);
+  }
 
-  virtual absl::Status Delete(const ResourceRef& ref, absl::string_view ns,
-                              absl::string_view name, const DeleteOptions& options = {}) = 0;
+  absl::Status Delete(const ResourceRef& ref, absl::string_view ns, absl::string_view name,
+                      const DeleteOptions& options = {}) {
+    return DoDelete(ref, ns, name, options);
+  }
 
   // Streams changes to `handler` until the server ends the watch (OK: watch again from the
   // last resourceVersion seen), the handler returns false (OK), `cancel` fires (kCancelled),
-  // or an error: kOutOfRange (IsResourceExpired) when `resource_version` is too old — as an
-  // HTTP 410 or as an ERROR event in the stream — then list again; kUnavailable on network
-  // errors. `cancel` may be null.
-  virtual absl::Status Watch(const ResourceRef& ref, absl::string_view ns,
-                             const WatchOptions& options, const WatchHandler& handler,
-                             Cancellation* cancel = nullptr) = 0;
+  // or an error: kOutOfRange (IsResourceExpired) when `resource_version` is too old, as an
+  // HTTP 410 or as an ERROR event in the stream: list again; kUnavailable on network errors.
+  // `cancel` may be null.
+  absl::Status Watch(const ResourceRef& ref, absl::string_view ns, const WatchOptions& options,
+                     const WatchHandler& handler, Cancellation* cancel = nullptr) {
+    return DoWatch(ref, ns, options, handler, cancel);
+  }
+
+ protected:
+  // Implementations override these (non-virtual public methods keep default arguments out of
+  // virtual functions, as the style guide asks).
+  virtual absl::StatusOr<Object> DoGet(const ResourceRef& ref, absl::string_view ns,
+                                       absl::string_view name) = 0;
+  virtual absl::StatusOr<ObjectList> DoList(const ResourceRef& ref, absl::string_view ns,
+                                            const ListOptions& options) = 0;
+  virtual absl::StatusOr<Object> DoCreate(const ResourceRef& ref, absl::string_view ns,
+                                          const Object& object,
+                                          const WriteOptions& options) = 0;
+  virtual absl::StatusOr<Object> DoUpdate(const ResourceRef& ref, absl::string_view ns,
+                                          const Object& object, absl::string_view subresource,
+                                          const WriteOptions& options) = 0;
+  virtual absl::StatusOr<Object> DoPatch(const ResourceRef& ref, absl::string_view ns,
+                                         absl::string_view name, PatchType type,
+                                         absl::string_view body, const PatchOptions& options,
+                                         absl::string_view subresource) = 0;
+  virtual absl::Status DoDelete(const ResourceRef& ref, absl::string_view ns,
+                                absl::string_view name, const DeleteOptions& options) = 0;
+  virtual absl::Status DoWatch(const ResourceRef& ref, absl::string_view ns,
+                               const WatchOptions& options, const WatchHandler& handler,
+                               Cancellation* cancel) = 0;
 };
 
 // ---- Helpers on any KubeClient.
