@@ -26,6 +26,8 @@
 #include "controller/kube/http_kube_client.h"
 #include "controller/kube/informer.h"
 #include "controller/kube/kube_config.h"
+#include "controller/kube/leader_elector.h"
+#include "controller/kube/lease.h"
 #include "tests/kube/partitionable_client.h"
 
 namespace nauthera::controller::kube {
@@ -520,6 +522,105 @@ TEST_CASE("cluster: a server certificate the pinned CA did not sign is refused")
   absl::Status refused = (*client)->Get(refs::Namespaces(), "", "default").status();
   CAPTURE(refused);
   CHECK(refused.code() == absl::StatusCode::kUnavailable);
+}
+
+// Leader election: two candidates for one Lease, timings shortened (client-go's ratios).
+LeaderElectorOptions QuickElection(const std::string& ns, const std::string& identity) {
+  LeaderElectorOptions options;
+  options.lease_namespace = ns;
+  options.lease_name = "nauthera-controller";
+  options.identity = identity;
+  options.lease_duration = absl::Seconds(3);
+  options.renew_deadline = absl::Seconds(2);
+  options.retry_period = absl::Milliseconds(400);
+  return options;
+}
+
+// When each candidate started and stopped leading.
+struct Tenure {
+  mutable absl::Mutex mu;
+  absl::Time started = absl::InfinitePast();
+  absl::Time stopped = absl::InfinitePast();
+  LeaderCallbacks Callbacks() {
+    return {[this] {
+              absl::MutexLock lock(&mu);
+              started = absl::Now();
+            },
+            [this] {
+              absl::MutexLock lock(&mu);
+              stopped = absl::Now();
+            },
+            nullptr};
+  }
+  absl::Time Started() const {
+    absl::MutexLock lock(&mu);
+    return started;
+  }
+  absl::Time Stopped() const {
+    absl::MutexLock lock(&mu);
+    return stopped;
+  }
+};
+
+TEST_CASE("cluster: two candidates, one leader; a stopping leader hands over at once") {
+  KubeClient& client = Client();
+  std::string ns = Namespace("kube-election");
+  Tenure tenure_a, tenure_b;
+  auto a = LeaderElector::Create(&client, QuickElection(ns, "a"), tenure_a.Callbacks());
+  auto b = LeaderElector::Create(&client, QuickElection(ns, "b"), tenure_b.Callbacks());
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  (*a)->Start();
+  REQUIRE(Eventually([&] { return (*a)->IsLeader(); }, absl::Seconds(5)));
+  (*b)->Start();
+  absl::SleepFor(absl::Seconds(1));  // several of b's attempts, all refused
+  CHECK_FALSE((*b)->IsLeader());
+  CHECK((*b)->observed_leader() == "a");
+  absl::StatusOr<LeaseRecord> lease = GetLease(client, ns, "nauthera-controller");
+  REQUIRE(lease.ok());
+  CHECK(lease->holder_identity == "a");
+  CHECK(lease->lease_duration_seconds == 3);
+
+  absl::Time stop = absl::Now();
+  (*a)->Stop();  // releases the Lease
+  REQUIRE(Eventually([&] { return (*b)->IsLeader(); }, absl::Seconds(3)));
+  // Released, so b need not wait out the 3 s lease.
+  CHECK(absl::Now() - stop < absl::Seconds(2));
+  CHECK(tenure_a.Stopped() <= tenure_b.Started());
+  lease = GetLease(client, ns, "nauthera-controller");
+  REQUIRE(lease.ok());
+  CHECK(lease->holder_identity == "b");
+  CHECK(lease->lease_transitions >= 1);
+
+  // A stale write to the Lease is refused: the resourceVersion guards it.
+  LeaseRecord stale = *lease;
+  stale.resource_version = "1";
+  stale.holder_identity = "intruder";
+  CHECK(UpdateLease(client, ns, "nauthera-controller", stale).status().code() ==
+        absl::StatusCode::kAborted);
+  (*b)->Stop();
+}
+
+TEST_CASE("cluster: a leader cut off from the API server steps down before another takes over") {
+  KubeClient& client = Client();
+  std::string ns = Namespace("kube-failover");
+  testing::PartitionableClient link_a(&client);
+  Tenure tenure_a, tenure_b;
+  auto a = LeaderElector::Create(&link_a, QuickElection(ns, "a"), tenure_a.Callbacks());
+  auto b = LeaderElector::Create(&client, QuickElection(ns, "b"), tenure_b.Callbacks());
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  (*a)->Start();
+  REQUIRE(Eventually([&] { return (*a)->IsLeader(); }, absl::Seconds(5)));
+  (*b)->Start();
+  absl::SleepFor(absl::Milliseconds(800));
+  link_a.Partition();  // a can no longer renew; nothing releases the Lease
+  REQUIRE(Eventually([&] { return (*b)->IsLeader(); }, absl::Seconds(8)));
+  CHECK_FALSE((*a)->IsLeader());
+  // No overlap: a stopped (renew deadline, 2 s) before b started (lease duration, 3 s).
+  CHECK(tenure_a.Stopped() < tenure_b.Started());
+  (*a)->Stop();
+  (*b)->Stop();
 }
 
 }  // namespace
