@@ -225,7 +225,7 @@ void ControllerManager::CollectGarbage(const SourceState& source) {
 
 absl::Status ControllerManager::Publish(Pass& pass) {
   nauthera::v1::State state = BuildState(
-      options_.issuer, StateKeys{keys_.keys(), keys_.session_key()}, pass.servable);
+      options_.issuer, StateKeys{keys_.keys(), keys_.session_key()}, pass.servable, pass.users);
   absl::Status consistent = CheckStateConsistency(state);
   if (!consistent.ok()) {
     // Never send a State that fails the check: the stream keeps the last good one.

@@ -31,7 +31,7 @@ struct StateKeys {
 // Version and generated_at are left empty: StateVersioner sets them.
 nauthera::v1::State BuildState(const IssuerSettings& issuer, const StateKeys& keys,
                                const std::vector<ServableClient>& clients,
-                               const std::vector<ServableUser>& users = {});
+                               const std::vector<ServableUser>& users);
 
 // The checks a State must pass before it is sent (a token server runs its own before it
 // applies one): a valid issuer, exactly one ACTIVE key that parses with kid = thumbprint,

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "controller/reconcilers/user_reconciler.h"
+
 #include "controller/manager/controller_manager.h"
 #include "controller/reconcilers/folder_credential_store.h"
 #include "controller/source/folder_source.h"
@@ -65,6 +67,15 @@ class Harness {
     return nullptr;
   }
 
+  const pb::User* User(const std::string& username) {
+    auto state = broadcaster_->Latest();
+    REQUIRE(state != nullptr);
+    for (const pb::User& u : state->users()) {
+      if (u.username() == username) return &u;
+    }
+    return nullptr;
+  }
+
   std::string SecretPath(const std::string& ns, const std::string& name) {
     return dir_.Path("state/secrets/" + ns + "/" + name + "-credentials.yaml");
   }
@@ -124,6 +135,14 @@ TEST_CASE("the quickstart comes up with ci-deployer and kubectl Ready", "[manage
   CHECK(table.find("KIND") == 0);
   CHECK(table.find("ci-deployer") != std::string::npos);
   CHECK(h.StateFile("status.json").find("\"credentialsSecretRef\"") != std::string::npos);
+  // The people of Option A reach the State with their hashes, never a plain password.
+  CHECK(h.Status("NautheraUser", "", "alice").reason == "Ready");
+  const pb::User* alice = h.User("alice");
+  REQUIRE(alice != nullptr);
+  CHECK(alice->subject() == UserSubject("alice"));
+  CHECK(alice->groups(0) == "developers");
+  CHECK(alice->password_hash().rfind("$argon2id$", 0) == 0);
+  REQUIRE(h.User("bob") != nullptr);
 }
 
 TEST_CASE("a client outside every policy is NoPolicy and not served", "[manager]") {

@@ -66,7 +66,7 @@ ServableClient Kubectl() {
 const IssuerSettings kIssuer{"http://127.0.0.1:8080", 60};
 
 TEST_CASE("the state holds issuer, keys and clients with hashed secrets", "[snapshot]") {
-  pb::State state = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {Kubectl(), Deployer()});
+  pb::State state = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {Kubectl(), Deployer()}, {});
   REQUIRE(CheckStateConsistency(state).ok());
   CHECK(state.issuer().issuer_url() == "http://127.0.0.1:8080");
   CHECK(state.issuer().jwks_max_age_seconds() == 60);
@@ -102,20 +102,20 @@ TEST_CASE("the state holds issuer, keys and clients with hashed secrets", "[snap
 
 TEST_CASE("the version moves only when the content does", "[snapshot]") {
   StateVersioner versioner;
-  pb::State a = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {Deployer(), Kubectl()});
+  pb::State a = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {Deployer(), Kubectl()}, {});
   REQUIRE(versioner.Stamp(a, 1));
   std::string first = a.version();
   CHECK(first.rfind("1-", 0) == 0);
   CHECK(first.size() == 2 + 12);
 
   // The same clients in another order.
-  pb::State same = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {Kubectl(), Deployer()});
+  pb::State same = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {Kubectl(), Deployer()}, {});
   CHECK_FALSE(versioner.Stamp(same, 2));
   CHECK(same.version() == first);
 
   ServableClient narrowed = Deployer();
   narrowed.policy.allowed_scopes = StringList{"openid"};
-  pb::State changed = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {narrowed, Kubectl()});
+  pb::State changed = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {narrowed, Kubectl()}, {});
   CHECK(versioner.Stamp(changed, 3));
   CHECK(changed.version().rfind("2-", 0) == 0);
   CHECK(StateContentHash(changed) != StateContentHash(a));
@@ -147,7 +147,7 @@ TEST_CASE("an inconsistent state is never sent", "[snapshot]") {
            "https"},
       }));
   CAPTURE(name);
-  pb::State state = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {Deployer(), Kubectl()});
+  pb::State state = BuildState(kIssuer, StateKeys{Keys(), SessionKey()}, {Deployer(), Kubectl()}, {});
   mutate(state);
   absl::Status status = CheckStateConsistency(state);
   CAPTURE(status.message());

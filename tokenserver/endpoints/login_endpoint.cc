@@ -22,18 +22,21 @@ HttpResponse ExpiredForm() {
                    "application and start signing in again.");
 }
 
-// Verifies the password, spending the same time whether or not the user exists.
-bool PasswordAccepted(const v1::User* user, const std::string& password) {
+// Why a login was refused, for the administrator's log only: the person always sees one
+// generic message. Empty when the password is accepted. Spends the same time whether or not
+// the user exists.
+std::string RefusalReason(const v1::User* user, const std::string& password) {
   static const std::string kDummyHash = [] {
     auto hash = HashPasswordArgon2id("nauthera-dummy-password");
     return hash.ok() ? *hash : std::string();
   }();
   if (user == nullptr || user->password_hash().empty()) {
     VerifyPassword(kDummyHash, password);
-    return false;
+    return user == nullptr ? "unknown user" : "user has no password hash";
   }
-  bool ok = VerifyPassword(user->password_hash(), password);
-  return ok && !user->disabled();
+  if (!VerifyPassword(user->password_hash(), password)) return "wrong password";
+  if (user->disabled()) return "user disabled";
+  return "";
 }
 
 }  // namespace
@@ -74,11 +77,13 @@ HttpResponse HandleLogin(const HttpRequest& http, const InteractiveContext& cont
   }
   // 5. One generic message for a wrong user, a wrong password or a disabled account.
   const v1::User* user = snapshot.FindUserByUsername(username);
-  if (username.empty() || password.empty() || !PasswordAccepted(user, password)) {
+  std::string refused = username.empty() || password.empty() ? "empty username or password"
+                                                              : RefusalReason(user, password);
+  if (!refused.empty()) {
     context.limiter->RecordFailure(username, http.remote_address, context.now);
     Metrics::Global().Increment("nauthera_login_attempts_total", {"failed"});
-    LogInfo("login failed", {{"username", username}, {"client_id", request.client_id},
-                             {"remote", http.remote_address}});
+    LogInfo("login failed", {{"username", username}, {"reason", refused},
+                             {"client_id", request.client_id}, {"remote", http.remote_address}});
     return ShowLoginPage(http, context, request, 401, kGenericFailure, username);
   }
   // 6. Signed in: session cookie, then back to the client with a code.

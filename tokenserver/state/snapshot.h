@@ -39,6 +39,7 @@ class Snapshot {
   // nullptr when no client has this id.
   const v1::Client* FindClient(absl::string_view client_id) const;
   size_t client_count() const { return clients_.size(); }
+  size_t user_count() const { return users_by_name_.size(); }
 
   // People (NautheraUser); nullptr when unknown.
   const v1::User* FindUserByUsername(absl::string_view username) const;

@@ -176,6 +176,7 @@ void StateClient::Apply(v1::State state,
                           static_cast<double>((*snapshot)->generated_at()));
     LogInfo("state applied", {{"version", version},
                               {"clients", std::to_string((*snapshot)->client_count())},
+                              {"users", std::to_string((*snapshot)->user_count())},
                               {"signing_kid", (*snapshot)->active_kid()}});
   } else {
     reply.set_error_detail(std::string(snapshot.status().message()));
