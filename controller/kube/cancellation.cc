@@ -1,7 +1,6 @@
 #include "controller/kube/cancellation.h"
 
 #include <utility>
-#include <vector>
 
 namespace nauthera::controller::kube {
 
@@ -12,8 +11,12 @@ void Cancellation::Cancel() {
     if (cancelled_) return;
     cancelled_ = true;
     callbacks.swap(callbacks_);
+    running_ = true;
+    running_on_ = std::this_thread::get_id();
   }
   for (auto& [id, callback] : callbacks) callback();
+  absl::MutexLock lock(&mu_);
+  running_ = false;
 }
 
 bool Cancellation::cancelled() const {
@@ -36,6 +39,9 @@ int Cancellation::AddCallback(std::function<void()> callback) {
 void Cancellation::RemoveCallback(int id) {
   absl::MutexLock lock(&mu_);
   callbacks_.erase(id);
+  if (running_ && running_on_ == std::this_thread::get_id()) return;  // from a callback
+  auto done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !running_; };
+  mu_.Await(absl::Condition(&done));
 }
 
 bool Cancellation::SleepFor(absl::Duration duration) const {

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -25,6 +26,8 @@ class Cancellation {
   // Runs `callback` on Cancel(), or at once (on this thread) if already cancelled. Returns an
   // id for RemoveCallback. Callbacks run without the lock held and must be quick.
   int AddCallback(std::function<void()> callback);
+  // After it returns the callback is not running and will not run, so what it refers to may
+  // be destroyed. (It waits for a Cancel() running callbacks on another thread.)
   void RemoveCallback(int id);
 
   // Waits `duration` or until cancelled; returns false when cancelled.
@@ -35,6 +38,9 @@ class Cancellation {
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
   int next_id_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<int, std::function<void()>> callbacks_ ABSL_GUARDED_BY(mu_);
+  // Set while Cancel() runs the callbacks, on that thread.
+  bool running_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread::id running_on_ ABSL_GUARDED_BY(mu_);
 };
 
 // Registers a callback for the lifetime of a scope. `cancel` may be null.
