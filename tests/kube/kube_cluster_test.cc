@@ -5,6 +5,8 @@
 //   KUBE_TEST_APISERVER_CTL       tests/kube/apiserver_ctl.sh (restart, compact)
 //   KUBE_TEST_NORBAC_TOKEN_FILE   a service-account token with no RBAC permission at all
 //   KUBE_TEST_OTHER_CA            a CA that did not sign the API server's certificate
+//   KUBE_TEST_NAMESPACE_FILE      a service-account mount's namespace file ("default")
+//   CP_CA_FILE                    the cluster CA (set by control_plane.sh)
 // The CRDs of charts/nauthera/crds are installed before it runs.
 #include <catch2/catch.hpp>
 
@@ -484,16 +486,25 @@ TEST_CASE("cluster: the informer catches up after the API server restarts under 
   informer.Stop();
 }
 
-TEST_CASE("cluster: a service-account token without RBAC is kPermissionDenied, saying what") {
+// The in-cluster configuration of a pod, with the service-account mount made by the script.
+absl::StatusOr<KubeConfig> InClusterAs(const std::string& token_file) {
   absl::StatusOr<KubeConfig> admin = LoadDefaultKubeConfig();
-  REQUIRE(admin.ok());
-  KubeConfig config;
-  config.server = admin->server;
-  config.ca_pem = admin->ca_pem;
-  auto token = TokenSource::FromFile(Env("KUBE_TEST_NORBAC_TOKEN_FILE"));
-  REQUIRE(token.ok());
-  config.token = *token;
-  absl::StatusOr<std::unique_ptr<HttpKubeClient>> client = HttpKubeClient::FromConfig(config);
+  if (!admin.ok()) return admin.status();
+  std::string server = admin->server;  // https://127.0.0.1:PORT
+  InClusterOptions options;
+  options.host = "127.0.0.1";
+  options.port = server.substr(server.rfind(':') + 1);
+  options.token_path = token_file;
+  options.ca_path = Env("CP_CA_FILE");
+  options.namespace_path = Env("KUBE_TEST_NAMESPACE_FILE");
+  return LoadInClusterConfig(options);
+}
+
+TEST_CASE("cluster: a service-account token without RBAC is kPermissionDenied, saying what") {
+  absl::StatusOr<KubeConfig> config = InClusterAs(Env("KUBE_TEST_NORBAC_TOKEN_FILE"));
+  REQUIRE(config.ok());
+  CHECK(config->default_namespace == "default");
+  absl::StatusOr<std::unique_ptr<HttpKubeClient>> client = HttpKubeClient::FromConfig(*config);
   REQUIRE(client.ok());
   absl::Status denied = (*client)->List(refs::Secrets(), "default").status();
   CAPTURE(denied);
@@ -505,11 +516,33 @@ TEST_CASE("cluster: a service-account token without RBAC is kPermissionDenied, s
       (*client)->Watch(refs::OidcClients(), "", {}, [](const WatchEvent&) { return true; });
   CHECK(watch_denied.code() == absl::StatusCode::kPermissionDenied);
 
-  config.token = TokenSource::Fixed("not-a-token");
-  absl::StatusOr<std::unique_ptr<HttpKubeClient>> stranger = HttpKubeClient::FromConfig(config);
+  KubeConfig stranger_config = *config;
+  stranger_config.token = TokenSource::Fixed("not-a-token");
+  absl::StatusOr<std::unique_ptr<HttpKubeClient>> stranger =
+      HttpKubeClient::FromConfig(stranger_config);
   REQUIRE(stranger.ok());
   CHECK((*stranger)->List(refs::Secrets(), "default").status().code() ==
         absl::StatusCode::kUnauthenticated);
+}
+
+TEST_CASE("cluster: a rotated service-account token is read again after a 401") {
+  std::string token_file = Env("KUBE_TEST_WORKDIR") + "/rotating.token";
+  {
+    std::ofstream(token_file) << "expired-token";
+  }
+  absl::StatusOr<KubeConfig> config = InClusterAs(token_file);
+  REQUIRE(config.ok());
+  absl::StatusOr<std::unique_ptr<HttpKubeClient>> client = HttpKubeClient::FromConfig(*config);
+  REQUIRE(client.ok());
+  // The kubelet writes the new token; the next request is refused (401) with the old one,
+  // re-reads the file and is judged with the new one: authenticated, so 403 (no RBAC).
+  std::ifstream fresh(Env("KUBE_TEST_NORBAC_TOKEN_FILE"));
+  std::string token((std::istreambuf_iterator<char>(fresh)), std::istreambuf_iterator<char>());
+  {
+    std::ofstream(token_file) << token;
+  }
+  CHECK((*client)->List(refs::Secrets(), "default").status().code() ==
+        absl::StatusCode::kPermissionDenied);
 }
 
 TEST_CASE("cluster: a server certificate the pinned CA did not sign is refused") {

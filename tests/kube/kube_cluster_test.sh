@@ -71,6 +71,8 @@ export KUBE_TEST_WORKDIR="$CP_WORKDIR"
 export KUBE_TEST_APISERVER_CTL="$HERE/apiserver_ctl.sh"
 export KUBE_TEST_NORBAC_TOKEN_FILE="$WORK/norbac.token"
 export KUBE_TEST_OTHER_CA="$WORK/other-ca.crt"
+echo default >"$WORK/namespace"
+export KUBE_TEST_NAMESPACE_FILE="$WORK/namespace"
 "$BINARY" --durations yes "$@" 2>"$WORK/test-stderr.log"
 STATUS=$?
 if ((STATUS != 0)); then
