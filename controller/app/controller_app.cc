@@ -47,34 +47,8 @@ absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
   RETURN_IF_ERROR(ValidateOptions(options));
   std::unique_ptr<ControllerApp> app(new ControllerApp(options));
   DefineControllerMetrics();
-  // 2. The source and the state folder.
-  FolderSource::Options source_options;
-  source_options.folder = options.manifests;
-  ASSIGN_OR_RETURN(app->source_, FolderSource::Create(source_options));
-  RETURN_IF_ERROR(MakePrivateDirs(options.state_dir));
-  // 3. Signing keys: made once, reused on every later start.
-  std::string keys_path =
-      absl::StrCat(options.state_dir, "/keys/", kSigningKeysSecretName, ".yaml");
-  ASSIGN_OR_RETURN(app->keys_,
-                   KeyRing::LoadOrCreate(keys_path, absl::ToUnixSeconds(absl::Now())));
-  for (const SigningKey& key : app->keys_->keys()) {
-    LogInfo(app->keys_->created() ? "signing key created" : "signing key loaded",
-            {{"kid", key.kid}, {"phase", std::string(KeyPhaseName(key.phase))},
-             {"file", keys_path}});
-  }
-  // 4. Credentials, statuses, the reconcile pass.
-  app->store_ =
-      std::make_unique<FolderCredentialStore>(absl::StrCat(options.state_dir, "/secrets"));
-  app->board_ = std::make_unique<StatusBoard>(options.state_dir);
-  ControllerManager::Options manager_options;
-  manager_options.issuer = IssuerSettings{options.issuer_url, options.jwks_max_age_seconds};
-  app->manager_ = std::make_unique<ControllerManager>(manager_options, *app->store_, *app->keys_,
-                                                      app->broadcaster_, *app->board_);
-  absl::StatusOr<std::string> last_status =
-      ReadWholeFile(absl::StrCat(options.state_dir, "/status.json"));
-  if (last_status.ok()) {
-    app->manager_->credentials().Remember(ClientIdsFromStatusJson(*last_status));
-  }
+  // 2-4. Where objects, keys and credentials live: a cluster, or folders.
+  RETURN_IF_ERROR(options.kubernetes() ? app->StartKubernetes() : app->StartLocal());
   // 5. The servers.
   app->service_ = std::make_unique<StateServiceImpl>(app->broadcaster_);
   ASSIGN_OR_RETURN(app->grpc_server_, StartGrpcServer(options, app->service_.get()));
@@ -88,14 +62,69 @@ absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
   ASSIGN_OR_RETURN(app->http_server_,
                    HttpServer::Start(http_options, MakeControllerHttpHandler(std::move(deps))));
   LogInfo("controller started",
-          {{"manifests", options.manifests}, {"state_dir", options.state_dir},
+          {{"manifests", options.kubernetes() ? "(kubernetes)" : options.manifests},
+           {"state_dir", options.kubernetes() ? "(kubernetes)" : options.state_dir},
            {"issuer_url", options.issuer_url}, {"grpc_listen", options.grpc_listen},
            {"grpc_tls", options.mutual_tls() ? "mutual" : "none (loopback)"},
            {"http_listen", options.http_listen}});
   return app;
 }
 
+absl::Status ControllerApp::StartLocal() {
+  const ControllerOptions& options = options_;
+  // 2. The source and the state folder.
+  FolderSource::Options source_options;
+  source_options.folder = options.manifests;
+  ASSIGN_OR_RETURN(source_, FolderSource::Create(source_options));
+  RETURN_IF_ERROR(MakePrivateDirs(options.state_dir));
+  // 3. Signing keys: made once, reused on every later start.
+  std::string keys_path =
+      absl::StrCat(options.state_dir, "/keys/", kSigningKeysSecretName, ".yaml");
+  ASSIGN_OR_RETURN(keys_, KeyRing::LoadOrCreate(keys_path, absl::ToUnixSeconds(absl::Now())));
+  LogKeys(keys_path);
+  // 4. Credentials, statuses, the reconcile pass.
+  store_ = std::make_unique<FolderCredentialStore>(absl::StrCat(options.state_dir, "/secrets"));
+  board_ = std::make_unique<StatusBoard>(options.state_dir);
+  MakeManager();
+  absl::StatusOr<std::string> last_status =
+      ReadWholeFile(absl::StrCat(options.state_dir, "/status.json"));
+  if (last_status.ok()) {
+    manager_->credentials().Remember(ClientIdsFromStatusJson(*last_status));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ControllerApp::StartKubernetes() {
+  // 2-3. The API server's objects, the signing key Secret, leader election.
+  ASSIGN_OR_RETURN(kube_, KubernetesMode::Start(options_));
+  source_ = kube_->TakeSource();
+  keys_ = kube_->TakeKeys();
+  LogKeys(absl::StrCat("secret ", kube_->ns(), "/", kSigningKeysSecretName));
+  // 4. Credentials Secrets; statuses go to the objects (no files).
+  store_ = kube_->TakeStore();
+  board_ = std::make_unique<StatusBoard>("");
+  MakeManager();
+  return absl::OkStatus();
+}
+
+void ControllerApp::LogKeys(const std::string& where) {
+  for (const SigningKey& key : keys_->keys()) {
+    LogInfo(keys_->created() ? "signing key created" : "signing key loaded",
+            {{"kid", key.kid}, {"phase", std::string(KeyPhaseName(key.phase))},
+             {"file", where}});
+  }
+}
+
+void ControllerApp::MakeManager() {
+  ControllerManager::Options manager_options;
+  manager_options.issuer = IssuerSettings{options_.issuer_url, options_.jwks_max_age_seconds};
+  manager_ = std::make_unique<ControllerManager>(manager_options, *store_, *keys_, broadcaster_,
+                                                 *board_);
+}
+
 void ControllerApp::PollOnce() {
+  // Kubernetes mode: a pass before every watch has listed would publish a partial State.
+  if (kube_ && !kube_->Synced()) return;
   bool changed = source_->Refresh();
   std::string token = store_->ChangeToken();
   changed = changed || token != secrets_token_;
@@ -104,6 +133,10 @@ void ControllerApp::PollOnce() {
   if (!changed && !due) return;
   last_pass_ = absl::Now();
   absl::Status status = manager_->Reconcile(source_->Current());
+  if (kube_) {
+    absl::Status statuses = kube_->PublishStatuses(board_->Statuses());
+    if (status.ok()) status = statuses;
+  }
   // Our own writes changed the Secrets: take the token after them, not before.
   secrets_token_ = store_->ChangeToken();
   reconcile_failed_ = !status.ok();
@@ -124,6 +157,7 @@ void ControllerApp::Run() {
     }
   }
   LogInfo("controller stopping");
+  if (kube_) kube_->Stop();  // releases the Lease: a successor takes over at once
   ShutdownServers();
   LogInfo("controller stopped");
 }

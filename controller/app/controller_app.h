@@ -16,6 +16,7 @@
 #include "common/http/http_server.h"
 #include "controller/app/options.h"
 #include "controller/keys/key_ring.h"
+#include "controller/kubernetes/kubernetes_mode.h"
 #include "controller/manager/controller_manager.h"
 #include "controller/reconcilers/folder_credential_store.h"
 #include "controller/source/folder_source.h"
@@ -43,12 +44,18 @@ class ControllerApp {
 
  private:
   explicit ControllerApp(const ControllerOptions& options);
+  absl::Status StartLocal();
+  absl::Status StartKubernetes();
+  void LogKeys(const std::string& where);
+  void MakeManager();
   void ShutdownServers();
 
   ControllerOptions options_;
-  std::unique_ptr<FolderSource> source_;
+  // Kubernetes mode only; declared first so that it outlives the source and store it made.
+  std::unique_ptr<KubernetesMode> kube_;
+  std::unique_ptr<Source> source_;
   std::unique_ptr<KeyRing> keys_;
-  std::unique_ptr<FolderCredentialStore> store_;
+  std::unique_ptr<CredentialStore> store_;
   std::unique_ptr<StatusBoard> board_;
   StateBroadcaster broadcaster_;
   std::unique_ptr<ControllerManager> manager_;

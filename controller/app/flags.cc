@@ -6,20 +6,40 @@
 namespace nauthera::controller {
 namespace {
 
-constexpr char kHeader[] = R"(Usage: nauthera-controller --manifests=DIR --issuer-url=URL [flags]
+constexpr char kHeader[] =
+    R"(Usage: nauthera-controller (--manifests=DIR | --kubeconfig=PATH | --in-cluster)
+                           --issuer-url=URL [flags]
 
-Reads Nauthera's resources from a folder of manifests (local mode), writes credentials
-Secrets, signing keys and status into a state folder, and streams the state to token servers.)";
+Reads Nauthera's resources from a folder of manifests (local mode) or from the Kubernetes API,
+writes credentials Secrets, signing keys and status (into a state folder, or into the cluster),
+and streams the state to token servers.)";
 
 // The flags, bound to `options` and to the text forms of the non-string ones.
 struct Binding {
   FlagSet set{kHeader};
   std::string poll_interval = "500ms";
+  std::string lease_duration = "15s";
   int jwks_max_age = 60;
 
   explicit Binding(ControllerOptions& o) {
     set.String("manifests", &o.manifests, "folder of *.yaml / *.yml manifests (required)");
-    set.String("state-dir", &o.state_dir, "generated Secrets, signing keys, status.txt");
+    set.String("state-dir", &o.state_dir,
+               "generated Secrets, signing keys, status.txt (Kubernetes mode: status.txt only)");
+    set.String("kubeconfig", &o.kubeconfig,
+               "Kubernetes mode: read resources from the API server this kubeconfig names");
+    set.Bool("in-cluster", &o.in_cluster,
+             "Kubernetes mode with the pod's service account (instead of --kubeconfig)");
+    set.String("namespace", &o.ns,
+               "Kubernetes mode: the controller's namespace, where the signing key Secret and "
+               "the Lease live (default: the kubeconfig context's or the pod's)");
+    set.String("watch-namespace", &o.watch_namespace,
+               "Kubernetes mode: watch namespaced resources in this namespace only (default: "
+               "all)");
+    set.Bool("leader-elect", &o.leader_elect,
+             "Kubernetes mode: only the holder of the Lease nauthera-controller writes; every "
+             "replica serves the state stream");
+    set.String("leader-elect-lease-duration", &lease_duration,
+               "how long a Lease lasts without renewal (takeover time after a crash)");
     set.String("issuer-url", &o.issuer_url,
                "the issuer, exactly as kube-apiserver's --oidc-issuer-url (required; https "
                "unless on loopback, e.g. http://127.0.0.1:8080)");
@@ -51,6 +71,11 @@ absl::StatusOr<ParsedFlags> ParseFlags(const std::vector<std::string>& args) {
         "--poll-interval=", binding.poll_interval, ": write a duration like 500ms or 1s"));
   }
   parsed.options.jwks_max_age_seconds = binding.jwks_max_age;
+  if (!absl::ParseDuration(binding.lease_duration, &parsed.options.lease_duration)) {
+    return absl::InvalidArgumentError(absl::StrCat("--leader-elect-lease-duration=",
+                                                   binding.lease_duration,
+                                                   ": write a duration like 15s"));
+  }
   return parsed;
 }
 

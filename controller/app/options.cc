@@ -21,9 +21,25 @@ bool IsLoopbackListenAddress(const std::string& address) {
 
 absl::Status ValidateOptions(const ControllerOptions& options) {
   auto refuse = [](absl::string_view why) { return absl::InvalidArgumentError(why); };
-  if (options.manifests.empty()) {
+  if (!options.kubeconfig.empty() && options.in_cluster) {
+    return refuse("--kubeconfig and --in-cluster exclude each other: pick one way to reach the "
+                  "Kubernetes API");
+  }
+  if (options.kubernetes() && !options.manifests.empty()) {
+    return refuse("--manifests (local mode) and --kubeconfig / --in-cluster (Kubernetes mode) "
+                  "exclude each other");
+  }
+  if (!options.kubernetes() && options.manifests.empty()) {
     return refuse("--manifests is required: the folder of manifests to read (e.g. "
-                  "--manifests=examples/quickstart)");
+                  "--manifests=examples/quickstart); or --kubeconfig=PATH / --in-cluster to "
+                  "read them from Kubernetes");
+  }
+  if (!options.kubernetes() && options.leader_elect) {
+    return refuse("--leader-elect needs --kubeconfig or --in-cluster (the Lease is in "
+                  "Kubernetes)");
+  }
+  if (options.lease_duration < absl::Seconds(2)) {
+    return refuse("--leader-elect-lease-duration must be at least 2s");
   }
   if (options.state_dir.empty()) return refuse("--state-dir must not be empty");
   if (options.issuer_url.empty()) {

@@ -12,7 +12,17 @@
 namespace nauthera::controller {
 
 struct ControllerOptions {
-  std::string manifests;            // --manifests
+  std::string manifests;            // --manifests (local mode)
+  // Kubernetes mode, the alternative to --manifests: --kubeconfig=PATH or --in-cluster.
+  std::string kubeconfig;
+  bool in_cluster = false;
+  // The controller's own namespace (signing key Secret, Lease); "" = the kubeconfig
+  // context's / the pod's namespace.
+  std::string ns;
+  // Only these namespaced objects are watched; "" = every namespace.
+  std::string watch_namespace;
+  bool leader_elect = false;
+  absl::Duration lease_duration = absl::Seconds(15);
   std::string state_dir = ".state"; // --state-dir
   std::string issuer_url;           // --issuer-url
   std::string grpc_listen = "127.0.0.1:7070";
@@ -24,6 +34,7 @@ struct ControllerOptions {
   int64_t jwks_max_age_seconds = 60;
 
   bool mutual_tls() const { return !grpc_tls_cert.empty(); }
+  bool kubernetes() const { return !kubeconfig.empty() || in_cluster; }
 };
 
 // True for "127.0.0.1:7070", "localhost:7070", "[::1]:7070" and unix: sockets.

@@ -55,6 +55,32 @@ absl::Status Save(const std::string& path, const std::vector<SigningKey>& keys,
 
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::FromSecretData(
+    const std::map<std::string, std::string>& data) {
+  auto keys_json = data.find(std::string(kKeysDataKey));
+  if (keys_json == data.end()) {
+    return absl::FailedPreconditionError("it has no data.\"keys.json\"");
+  }
+  ASSIGN_OR_RETURN(std::vector<SigningKey> keys, DecodeKeySet(keys_json->second));
+  auto session = data.find(std::string(kSessionDataKey));
+  if (session == data.end() || session->second.size() < kSessionKeyBytes) {
+    return absl::FailedPreconditionError("data.session_key is missing or shorter than 32 bytes");
+  }
+  return std::unique_ptr<KeyRing>(new KeyRing(std::move(keys), session->second, false));
+}
+
+absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::Generate(int64_t now_unix_seconds) {
+  ASSIGN_OR_RETURN(SigningKey key, MakeKey(now_unix_seconds));
+  std::vector<SigningKey> keys = {std::move(key)};
+  return std::unique_ptr<KeyRing>(
+      new KeyRing(std::move(keys), RandomBytes(kSessionKeyBytes), true));
+}
+
+std::map<std::string, std::string> KeyRing::ToSecretData() const {
+  return {{std::string(kKeysDataKey), EncodeKeySet(keys_)},
+          {std::string(kSessionDataKey), session_key_}};
+}
+
 absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::LoadOrCreate(const std::string& path,
                                                                int64_t now_unix_seconds) {
   absl::StatusOr<std::string> text = ReadWholeFile(path);

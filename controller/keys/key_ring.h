@@ -10,6 +10,7 @@
 #ifndef NAUTHERA_CONTROLLER_KEYS_KEY_RING_H_
 #define NAUTHERA_CONTROLLER_KEYS_KEY_RING_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,15 @@ class KeyRing {
   // read as a key set: the keys must be repaired, never silently replaced.
   static absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreate(const std::string& path,
                                                                int64_t now_unix_seconds);
+
+  // The same key set kept elsewhere (a Secret in the cluster): `data` is a Secret's decoded
+  // data ("keys.json", "session_key"). Fails when it cannot be used as a key set.
+  static absl::StatusOr<std::unique_ptr<KeyRing>> FromSecretData(
+      const std::map<std::string, std::string>& data);
+  // A new key set: one ACTIVE RSA-2048 key and a session key (created() is true).
+  static absl::StatusOr<std::unique_ptr<KeyRing>> Generate(int64_t now_unix_seconds);
+  // The decoded Secret data FromSecretData reads.
+  std::map<std::string, std::string> ToSecretData() const;
 
   const std::vector<SigningKey>& keys() const { return keys_; }
   // 32 random bytes every token server shares to seal login sessions and CSRF tokens

@@ -1,0 +1,63 @@
+// Kubernetes mode, assembled: the API client (kubeconfig or in-cluster), the source, the
+// credentials store, the signing keys, leader election and the status writer. ControllerApp
+// runs the same reconcile loop over it as over the folder of local mode.
+#ifndef NAUTHERA_CONTROLLER_KUBERNETES_KUBERNETES_MODE_H_
+#define NAUTHERA_CONTROLLER_KUBERNETES_KUBERNETES_MODE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "controller/app/options.h"
+#include "controller/keys/key_ring.h"
+#include "controller/kube/kube_client.h"
+#include "controller/kubernetes/kubernetes_credential_store.h"
+#include "controller/kubernetes/kubernetes_source.h"
+#include "controller/kubernetes/leader_elector.h"
+#include "controller/kubernetes/status_writer.h"
+
+namespace nauthera::controller {
+
+class KubernetesMode {
+ public:
+  // Connects, starts the watches, loads or creates the signing keys and starts leader
+  // election. The source and store are handed to the caller (TakeSource / TakeStore) but
+  // use this object's client: it must outlive them.
+  static absl::StatusOr<std::unique_ptr<KubernetesMode>> Start(const ControllerOptions& options);
+  ~KubernetesMode();
+
+  std::unique_ptr<KubernetesSource> TakeSource() { return std::move(source_); }
+  std::unique_ptr<KubernetesCredentialStore> TakeStore() { return std::move(store_); }
+  std::unique_ptr<KeyRing> TakeKeys() { return std::move(keys_); }
+
+  // Every watch has listed once: a reconcile now sees everything.
+  bool Synced() const;
+  // This replica may write (it leads, or leader election is off).
+  bool Writes() const { return !elector_ || elector_->IsLeader(); }
+  // After a reconcile: writes the statuses that changed (only when Writes()).
+  absl::Status PublishStatuses(const std::vector<ObjectStatus>& statuses);
+  // Releases the Lease (if held) and stops the watches' writer side.
+  void Stop();
+
+  const std::string& ns() const { return ns_; }
+  const std::string& identity() const { return identity_; }
+
+ private:
+  KubernetesMode() = default;
+
+  std::string ns_;
+  std::string identity_;
+  std::unique_ptr<kube::KubeClient> client_;
+  KubernetesSource* source_view_ = nullptr;
+  KubernetesCredentialStore* store_view_ = nullptr;
+  std::unique_ptr<KubernetesSource> source_;
+  std::unique_ptr<KubernetesCredentialStore> store_;
+  std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<LeaderElector> elector_;
+  std::unique_ptr<StatusWriter> status_writer_;
+};
+
+}  // namespace nauthera::controller
+
+#endif  // NAUTHERA_CONTROLLER_KUBERNETES_KUBERNETES_MODE_H_

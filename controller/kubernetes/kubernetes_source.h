@@ -1,0 +1,66 @@
+// The controller's objects from the Kubernetes API (the alternative to FolderSource): one
+// Informer (list-then-watch cache) per kind -- the five Nauthera kinds, Namespaces (their
+// labels select ClusterAuthPolicies) -- and one per Secret a NautheraUser's passwordSecretRef
+// names (a field-selected watch of that one Secret, started and stopped as references change),
+// so a changed password hash is seen without listing every Secret in the cluster.
+//
+// Level-based: the informers only mark the source dirty; Refresh() rebuilds the complete set
+// from the caches. An object the API server accepted but Nauthera cannot decode is a
+// DecodeError naming its key; its last good version stays in effect, as in local mode.
+// `complete` is false until every informer has listed once, so garbage collection never runs
+// on a partial view.
+#ifndef NAUTHERA_CONTROLLER_KUBERNETES_KUBERNETES_SOURCE_H_
+#define NAUTHERA_CONTROLLER_KUBERNETES_KUBERNETES_SOURCE_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "controller/kube/informer.h"
+#include "controller/kube/kube_client.h"
+#include "controller/source/source.h"
+
+namespace nauthera::controller {
+
+class KubernetesSource : public Source {
+ public:
+  struct Options {
+    // "" watches every namespace; otherwise only this one (cluster-scoped kinds as always).
+    std::string watch_namespace;
+  };
+
+  // `client` must outlive the source. Starts the informers.
+  KubernetesSource(kube::KubeClient* client, Options options);
+  ~KubernetesSource() override;
+
+  bool Refresh() override;
+  const SourceState& Current() const override { return current_; }
+
+  // True once every informer has listed once.
+  bool Synced() const;
+  // The object as the API server last sent it (with uid, generation and status), or nullopt.
+  std::optional<kube::Object> Raw(const ObjectKey& key) const;
+
+ private:
+  kube::Informer* InformerFor(Kind kind) const;
+  void SyncSecretInformers();
+  void Rebuild();
+
+  kube::KubeClient* const client_;
+  const Options options_;
+  std::atomic<bool> dirty_{true};
+  std::map<Kind, std::unique_ptr<kube::Informer>> informers_;
+  // (namespace, name) -> the informer watching that one Secret.
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<kube::Informer>> secrets_;
+  bool first_ = true;
+  bool was_synced_ = false;
+  SourceState current_;
+};
+
+}  // namespace nauthera::controller
+
+#endif  // NAUTHERA_CONTROLLER_KUBERNETES_KUBERNETES_SOURCE_H_
