@@ -82,7 +82,9 @@ void Informer::Run() {
       progressed = progressed || absl::Now() - started >= kShortWatch;
     }
     if (cancel_.cancelled()) break;
-    if (IsResourceExpired(status)) {
+    // A watch that expired lists again at once; a list that expired (its continue token, twice
+    // over in ListAll) is retried with backoff like any failure, never in a tight loop.
+    if (IsResourceExpired(status) && !need_list) {
       // The version we hold is compacted away: only a new list tells what changed.
       LogInfo("kube: watch expired, listing again",
               {{"resource", options_.ref.resource}, {"error", std::string(status.message())}});

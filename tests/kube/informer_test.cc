@@ -162,3 +162,28 @@ TEST_CASE("informer: Stop() interrupts a quiet watch promptly") {
 
 }  // namespace
 }  // namespace nauthera::controller::kube
+
+namespace nauthera::controller::kube {
+namespace {
+
+TEST_CASE("informer: a list that keeps answering 410 is retried with backoff, not in a loop") {
+  auto owned = std::make_unique<testing::FakeTransport>();
+  testing::FakeTransport* transport = owned.get();
+  HttpKubeClient client(std::move(owned), nullptr);
+  for (int i = 0; i < 200; ++i) {
+    transport->Push(testing::Answer(
+        410, R"({"kind":"Status","code":410,"reason":"Expired","message":"continue too old"})"));
+  }
+  InformerOptions options = SecretsIn("a");
+  options.initial_backoff = absl::Milliseconds(20);
+  options.max_backoff = absl::Milliseconds(100);
+  Informer informer(&client, options, [](const std::string&) {});
+  informer.Start();
+  absl::SleepFor(absl::Milliseconds(300));
+  informer.Stop();
+  CHECK(transport->requests().size() < 30);
+  CHECK_FALSE(informer.HasSynced());
+}
+
+}  // namespace
+}  // namespace nauthera::controller::kube
