@@ -13,6 +13,7 @@
 #include "tests/tokenserver/test_state.h"
 #include "tokenserver/http/form.h"
 #include "tokenserver/http/router.h"
+#include "tokenserver/oauth/redirect_uri.h"
 #include "tokenserver/store/memory_store.h"
 
 namespace nauthera {
@@ -374,6 +375,33 @@ TEST_CASE("logout ends the session and returns only to a registered URI") {
   CHECK(good.status == 302);
   CHECK(good.GetHeader("Location") == "http://localhost:8000/signed-out?state=bye");
   CHECK_THAT(good.GetHeader("Set-Cookie"), Catch::Contains("Max-Age=0"));
+}
+
+}  // namespace nauthera
+
+namespace nauthera {
+
+TEST_CASE("redirect URIs: an empty path and / are one URI; nothing else is normalised") {
+  google::protobuf::RepeatedPtrField<std::string> registered;
+  registered.Add("http://localhost:8000");
+  registered.Add("https://app.example.com/cb");
+  registered.Add("http://127.0.0.1/callback");
+  auto [uri, ok] = GENERATE(table<std::string, bool>({
+      {"http://localhost:8000", true},
+      {"http://localhost:8000/", true},   // openid-client's form of the same URI
+      {"http://localhost:8000//", false},
+      {"http://localhost:8000/x", false},
+      {"http://localhost:8001/", false},  // localhost is not a loopback IP literal: exact port
+      {"https://app.example.com/cb", true},
+      {"https://app.example.com/cb/", false},
+      {"https://app.example.com/CB", false},
+      {"https://app.example.com/cb?x=1", false},
+      {"https://app.example.com/cb#f", false},
+      {"http://127.0.0.1:49152/callback", true},  // RFC 8252 §7.3: any port
+      {"http://127.0.0.1:49152/other", false},
+  }));
+  CAPTURE(uri);
+  CHECK(RedirectUriMatches(registered, uri) == ok);
 }
 
 }  // namespace nauthera

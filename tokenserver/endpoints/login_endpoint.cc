@@ -71,7 +71,9 @@ HttpResponse HandleLogin(const HttpRequest& http, const InteractiveContext& cont
     Metrics::Global().Increment("nauthera_login_attempts_total", {"rate_limited"});
     HttpResponse page = ShowLoginPage(
         http, context, request, 429,
-        absl::StrCat("Too many attempts. Wait ", wait, " seconds and try again."), username);
+        absl::StrCat("Too many attempts. Wait ", wait, wait == 1 ? " second" : " seconds",
+                     " and try again."),
+        username);
     page.SetHeader("Retry-After", std::to_string(wait));
     return page;
   }

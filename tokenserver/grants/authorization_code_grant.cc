@@ -5,6 +5,7 @@
 #include "common/crypto/random.h"
 #include "common/util/log.h"
 #include "tokenserver/oauth/pkce.h"
+#include "tokenserver/oauth/redirect_uri.h"
 #include "tokenserver/tokens/user_tokens.h"
 
 namespace nauthera {
@@ -59,7 +60,7 @@ OAuthOr<HttpResponse> HandleAuthorizationCodeGrant(const GrantContext& context) 
   if (grant->client_id != client.client_id()) {
     return InvalidGrant("authorization code was issued to another client");
   }
-  if (context.form.Get("redirect_uri") != grant->redirect_uri) {
+  if (!SameRedirectUri(context.form.Get("redirect_uri"), grant->redirect_uri)) {
     return InvalidGrant("redirect_uri does not match the authorization request");
   }
   auto pkce = CheckPkce(*grant, context.form);

@@ -11,13 +11,24 @@ bool IsLoopbackIpLiteral(const std::string& host) {
   return host != "localhost" && IsLoopbackHost(host);
 }
 
+std::string PathOrSlash(const std::string& path) { return path.empty() ? "/" : path; }
+
+// "scheme://authority" + "/" when the URI has no path; otherwise the URI unchanged.
+std::string WithSlashPath(const std::string& uri) {
+  auto url = ParseUrl(uri);
+  if (!url.ok() || !url->path.empty()) return uri;
+  size_t end = uri.find_first_of("?#", uri.find("://") + 3);
+  if (end == std::string::npos) return uri + "/";
+  return uri.substr(0, end) + "/" + uri.substr(end);
+}
+
 bool LoopbackMatch(const std::string& registered, const std::string& requested) {
   auto a = ParseUrl(registered);
   auto b = ParseUrl(requested);
   if (!a.ok() || !b.ok()) return false;
   return a->scheme == "http" && b->scheme == "http" && IsLoopbackIpLiteral(a->host) &&
-         a->host == b->host && a->path == b->path && a->query == b->query &&
-         b->fragment.empty() && requested.find('#') == std::string::npos;
+         a->host == b->host && PathOrSlash(a->path) == PathOrSlash(b->path) &&
+         a->query == b->query && b->fragment.empty() && requested.find('#') == std::string::npos;
 }
 
 }  // namespace
@@ -26,9 +37,13 @@ bool RedirectUriMatches(const google::protobuf::RepeatedPtrField<std::string>& r
                         const std::string& requested) {
   if (requested.empty() || requested.find('#') != std::string::npos) return false;
   for (const std::string& uri : registered) {
-    if (uri == requested || LoopbackMatch(uri, requested)) return true;
+    if (SameRedirectUri(uri, requested) || LoopbackMatch(uri, requested)) return true;
   }
   return false;
+}
+
+bool SameRedirectUri(const std::string& a, const std::string& b) {
+  return a == b || WithSlashPath(a) == WithSlashPath(b);
 }
 
 std::string AppendQuery(const std::string& uri, const std::string& params) {

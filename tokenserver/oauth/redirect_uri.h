@@ -13,6 +13,11 @@ namespace nauthera {
 bool RedirectUriMatches(const google::protobuf::RepeatedPtrField<std::string>& registered,
                         const std::string& requested);
 
+// Whether two redirect URIs are the same: equal strings, or equal once an empty path is read
+// as "/" (RFC 3986 §6.2.3: "http://localhost:8000" and "http://localhost:8000/" are one URI;
+// kubelogin sends the first, openid-client the second). Nothing else is normalised.
+bool SameRedirectUri(const std::string& a, const std::string& b);
+
 // `uri` with `params` (already encoded "k=v&k=v") appended to its query.
 std::string AppendQuery(const std::string& uri, const std::string& params);
 

@@ -18,8 +18,10 @@ int64_t LoginLimiter::WaitFor(const std::string& key, int free_failures, int64_t
     return 0;
   }
   if (entry.failures < free_failures) return 0;
+  // 2 s after the first failure over the limit, doubling: never less than a whole second
+  // however the clock's seconds fall.
   int over = std::min(entry.failures - free_failures, 20);
-  int64_t delay = std::min<int64_t>(int64_t{1} << over, limits_.max_delay_seconds);
+  int64_t delay = std::min<int64_t>(int64_t{2} << over, limits_.max_delay_seconds);
   return std::max<int64_t>(0, entry.last_failure + delay - now);
 }
 
