@@ -138,6 +138,14 @@ TOKEN=\$(curl -s -X POST $ISSUER/oauth2/token \\
   | jq -r '.access_token')
 echo "\$TOKEN" | cut -d. -f2 | tr '_-' '/+' | awk '{while (length(\$0) % 4) \$0 = \$0 "="; print}' | base64 -d | jq .
 
+Sign in as a person (the guide's Option A, as kubelogin does it: code + PKCE in a browser):
+
+node scripts/try-login.mjs $ISSUER
+  # prints an authorization URL: open it, sign in as alice / alice-demo-password
+  # (or bob / bob-demo-password); it receives the code on http://localhost:8000 and prints
+  # the ID token's claims. Add people with build/controller/nauthera-hash-password
+  # (see docs/login.md).
+
 Stop:    $0 stop
 Restart: $0
 EOF
