@@ -29,6 +29,15 @@ ObjectStatus StatusFor(const ApiObject& object);
 // "no ClusterAuthPolicy selects namespace "x" and no AuthPolicy is in it; ..."
 std::string NoPolicyMessage(absl::string_view ns);
 
+// The steps every client kind shares: its credentials (made once, never regenerated), then
+// the policies that govern it, and a ServableClient with the identity and credentials filled
+// in. nullopt, with out.status saying why, when the client cannot be served.
+std::optional<ServableClient> ResolveClientBasis(const ApiObject& object,
+                                                 absl::string_view display_name,
+                                                 bool confidential, ReconcileContext& context,
+                                                 ClientOutcome& out,
+                                                 std::vector<PolicyRef>* policies);
+
 // Marks `out` served with `client`: Ready, or PolicyViolation naming each refusal in
 // `violations` (FindPolicyViolations).
 void MarkServed(ClientOutcome& out, ServableClient client,

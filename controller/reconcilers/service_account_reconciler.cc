@@ -9,39 +9,22 @@ ClientOutcome ReconcileServiceAccount(const ApiObject& object, ReconcileContext&
   const ServiceAccountSpec& spec = *object.As<ServiceAccountSpec>();
   ClientOutcome out;
   out.status = StatusFor(object);
-  // 1. Credentials (always confidential).
-  ObjectKey key = object.Key();
-  absl::StatusOr<Credentials> credentials = context.credentials.Ensure(key, true);
-  out.status.credentials_secret_ref = context.credentials.store().Reference(key);
-  if (!credentials.ok()) {
-    out.status.reason = std::string(reason::kSecretConflict);
-    out.status.message = std::string(credentials.status().message());
-    return out;
-  }
-  out.status.client_id = credentials->client_id;
-  // 2. The policies that govern it.
-  std::vector<PolicyRef> policies = context.policies.Governing(object.meta.ns);
-  if (policies.empty()) {
-    out.status.reason = std::string(reason::kNoPolicy);
-    out.status.message = NoPolicyMessage(object.meta.ns);
-    return out;
-  }
-  ServableClient client;
-  client.kind = Kind::kServiceAccount;
-  client.ns = object.meta.ns;
-  client.name = object.meta.name;
-  client.display_name = spec.display_name.empty() ? object.meta.name : spec.display_name;
-  client.credentials = *std::move(credentials);
-  client.registered_scopes = spec.allowed_scopes;
-  client.grant_types = {std::string(kGrantClientCredentials)};
-  client.auth_methods = {std::string(kAuthClientSecretBasic), std::string(kAuthClientSecretPost)};
-  client.email = absl::StrCat(object.meta.name, "@", object.meta.ns, ".svc");
-  client.groups = spec.groups;
-  client.policy = CombinePolicies(policies);
+  // 1. Credentials (always confidential), then the policies that govern it.
+  std::vector<PolicyRef> policies;
+  std::optional<ServableClient> client =
+      ResolveClientBasis(object, spec.display_name, true, context, out, &policies);
+  if (!client) return out;
+  // 2. A machine identity: client credentials only, its own email and groups.
+  client->registered_scopes = spec.allowed_scopes;
+  client->grant_types = {std::string(kGrantClientCredentials)};
+  client->auth_methods = {std::string(kAuthClientSecretBasic),
+                          std::string(kAuthClientSecretPost)};
+  client->email = absl::StrCat(object.meta.name, "@", object.meta.ns, ".svc");
+  client->groups = spec.groups;
   // 3. What it asks for against what the policies allow; either secret method will do.
-  PolicyRequest request{spec.allowed_scopes, client.grant_types, client.auth_methods, true};
+  PolicyRequest request{spec.allowed_scopes, client->grant_types, client->auth_methods, true};
   std::vector<std::string> violations = FindPolicyViolations(request, policies);
-  MarkServed(out, std::move(client), violations);
+  MarkServed(out, *std::move(client), violations);
   return out;
 }
 

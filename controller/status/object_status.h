@@ -19,6 +19,8 @@ inline constexpr absl::string_view kPolicyViolation = "PolicyViolation";
 inline constexpr absl::string_view kInvalidSpec = "InvalidSpec";
 inline constexpr absl::string_view kInvalidManifest = "InvalidManifest";
 inline constexpr absl::string_view kSecretConflict = "SecretConflict";
+// The credentials could not be read or written (a missing permission, the API server away).
+inline constexpr absl::string_view kCredentialsUnavailable = "CredentialsUnavailable";
 inline constexpr absl::string_view kNotSupported = "NotSupported";
 // NautheraUser: no usable password hash, or switched off.
 inline constexpr absl::string_view kNoPassword = "NoPassword";
