@@ -116,6 +116,9 @@ class CpprestTransport : public Transport {
       TransportResponse out;
       out.status = response.status_code();
       ReadBody(response, on_chunk);
+      // When we stopped reading before the body ended, cpprestsdk would go on reading the
+      // watch into its buffer until the server ends it: close the connection now.
+      cts.cancel();
       if (cancel != nullptr && cancel->cancelled()) {
         return absl::CancelledError(absl::StrCat(ContextOf(request), ": cancelled"));
       }

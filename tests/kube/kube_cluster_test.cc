@@ -13,9 +13,12 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -206,6 +209,48 @@ TEST_CASE("cluster: a rotated service-account token is read again after a 401") 
   }
   CHECK((*client)->List(refs::Secrets(), "default").status().code() ==
         absl::StatusCode::kPermissionDenied);
+}
+
+// This process's established TCP connections to `port` (from /proc: socket inodes of our
+// file descriptors, matched against the kernel's TCP table).
+int ConnectionsTo(int port) {
+  std::set<std::string> ours;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    std::string target = std::filesystem::read_symlink(fd.path(), error).string();
+    if (!error && target.rfind("socket:[", 0) == 0) ours.insert(target.substr(8, target.size() - 9));
+  }
+  int count = 0;
+  for (const char* table : {"/proc/self/net/tcp", "/proc/self/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+      fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >>
+          timeout >> inode;
+      int remote_port = std::stoi(remote.substr(remote.find(':') + 1), nullptr, 16);
+      if (remote_port == port && state == "01" && ours.count(inode) > 0) ++count;
+    }
+  }
+  return count;
+}
+
+TEST_CASE("cluster: a watch its handler stops closes its connection") {
+  KubeClient& client = Client();
+  std::string ns = Namespace("kube-stop");
+  REQUIRE(client.Create(refs::Secrets(), ns, Secret("s", "1")).ok());
+  absl::StatusOr<KubeConfig> config = LoadDefaultKubeConfig();
+  REQUIRE(config.ok());
+  int port = std::stoi(config->server.substr(config->server.rfind(':') + 1));
+  int before = ConnectionsTo(port);
+  for (int i = 0; i < 10; ++i) {
+    // From "now": the existing Secret arrives as ADDED at once, and the handler stops.
+    REQUIRE(client.Watch(refs::Secrets(), ns, {}, [](const WatchEvent&) { return false; }).ok());
+  }
+  CAPTURE(before);
+  CHECK(Eventually([&] { return ConnectionsTo(port) <= before + 1; }, absl::Seconds(5)));
 }
 
 TEST_CASE("cluster: a server certificate the pinned CA did not sign is refused") {
