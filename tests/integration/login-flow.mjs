@@ -795,7 +795,7 @@ await runCase('too many attempts: 5 wrong passwords for bob -> 401 each, the 6th
   }
   assertEq(JSON.stringify(statuses), JSON.stringify([401, 401, 401, 401, 401, 429]), 'statuses of 6 attempts');
   const alert = (await page.getByRole('alert').textContent()).trim();
-  assert(/^Too many attempts\. Wait \d+ seconds/.test(alert), `alert text: ${alert}`);
+  assert(/^Too many attempts\. Wait \d+ seconds? and try again\.$/.test(alert), `alert text: ${alert}`);
   const retry = (await resp.allHeaders())['retry-after'];
   assert(/^\d+$/.test(retry || '') && Number(retry) >= 1, `Retry-After: ${retry}`);
   note(`6th attempt: 429, Retry-After ${retry}, "${alert}"`);
