@@ -17,7 +17,9 @@
 #include <boost/asio/ssl.hpp>
 #include <cpprest/http_client.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "controller/kube/api_status.h"
 
 namespace nauthera::controller::kube {
@@ -79,21 +81,29 @@ class CpprestTransport : public Transport {
       : server_(std::move(server)),
         base_config_(std::move(base_config)),
         options_(std::move(options)),
-        client_(server_, ConfigWithTimeout(options_.request_timeout_seconds)) {}
+        pool_(NewPool()) {}
 
   absl::StatusOr<TransportResponse> Send(const TransportRequest& request) override {
-    // Last-resort catch: cpprestsdk reports every failure by throwing.
-    try {
-      if (request.timeout_seconds > 0 &&
-          request.timeout_seconds != options_.request_timeout_seconds) {
-        client::http_client one_off(server_, ConfigWithTimeout(request.timeout_seconds));
-        return ReadWhole(one_off.request(ToCpprest(request)).get());
+    for (int attempt = 1;; ++attempt) {
+      std::shared_ptr<client::http_client> client =
+          request.timeout_seconds > 0 && request.timeout_seconds != options_.request_timeout_seconds
+              ? std::make_shared<client::http_client>(server_,
+                                                      ConfigWithTimeout(request.timeout_seconds))
+              : Pool();
+      // Last-resort catch: cpprestsdk reports every failure by throwing.
+      std::string failure;
+      try {
+        return ReadWhole(client->request(ToCpprest(request)).get());
+      } catch (const std::exception& e) {
+        failure = e.what();
+      } catch (...) {
+        failure = "unknown failure";
       }
-      return ReadWhole(client_.request(ToCpprest(request)).get());
-    } catch (const std::exception& e) {
-      return NetworkError(ContextOf(request), e.what());
-    } catch (...) {
-      return NetworkError(ContextOf(request), "unknown failure");
+      // The pool's connections may all be dead (the API server restarted and closed them):
+      // later requests get fresh ones.
+      ResetPool(client);
+      if (attempt == 1 && MayRetry(request.method, failure)) continue;
+      return NetworkError(ContextOf(request), failure);
     }
   }
 
@@ -129,6 +139,9 @@ class CpprestTransport : public Transport {
       if (cancel != nullptr && cancel->cancelled()) {
         return absl::CancelledError(absl::StrCat(ContextOf(request), ": cancelled"));
       }
+      // The server went away under the watch: the pool's kept-alive connections are likely
+      // dead too; later requests get fresh ones rather than failing on them.
+      ResetPool(Pool());
       return NetworkError(ContextOf(request), e.what());
     } catch (...) {
       return NetworkError(ContextOf(request), "unknown failure");
@@ -136,6 +149,27 @@ class CpprestTransport : public Transport {
   }
 
  private:
+  // Whether a request that failed with `failure` (cpprestsdk's message) can be sent again on a
+  // new connection: when it never left (a kept-alive connection the server had closed, as Go's
+  // net/http retries), or when it only reads (GET).
+  static bool MayRetry(absl::string_view method, absl::string_view failure) {
+    return method == "GET" || absl::StartsWith(failure, "Failed to write request") ||
+           absl::StartsWith(failure, "Failed to connect");
+  }
+
+  std::shared_ptr<client::http_client> NewPool() const {
+    return std::make_shared<client::http_client>(
+        server_, ConfigWithTimeout(options_.request_timeout_seconds));
+  }
+  std::shared_ptr<client::http_client> Pool() {
+    absl::MutexLock lock(&mu_);
+    return pool_;
+  }
+  void ResetPool(const std::shared_ptr<client::http_client>& failed) {
+    absl::MutexLock lock(&mu_);
+    if (pool_ == failed) pool_ = NewPool();
+  }
+
   // Hands the body to `on_chunk` as it arrives: wait for one byte, then take whatever else is
   // already buffered. Throws what cpprestsdk throws when the connection breaks.
   static void ReadBody(http::http_response& response, const ChunkHandler& on_chunk) {
@@ -182,7 +216,8 @@ class CpprestTransport : public Transport {
   const std::string server_;
   const client::http_client_config base_config_;
   const CpprestTransportOptions options_;
-  client::http_client client_;
+  absl::Mutex mu_;
+  std::shared_ptr<client::http_client> pool_ ABSL_GUARDED_BY(mu_);  // shared keep-alive connections
 };
 
 }  // namespace

@@ -73,6 +73,8 @@ export KUBE_TEST_NORBAC_TOKEN_FILE="$WORK/norbac.token"
 export KUBE_TEST_OTHER_CA="$WORK/other-ca.crt"
 echo default >"$WORK/namespace"
 export KUBE_TEST_NAMESPACE_FILE="$WORK/namespace"
+# In sanitizer builds: leaks that are the sanitizer runtime's own (see lsan.supp).
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$HERE/lsan.supp}"
 "$BINARY" --durations yes "$@" 2>"$WORK/test-stderr.log"
 STATUS=$?
 if ((STATUS != 0)); then
