@@ -80,3 +80,20 @@ jwt_part() {
   while (( ${#part} % 4 )); do part+="="; done
   base64 -d <<<"$part"
 }
+
+# For the integration tests: sets CONTROLLER and TOKENSERVER from the build dir and checks that
+# both are built and that every named tool is installed; otherwise prints a FAIL line saying
+# what to do and exits 1.
+require_programs_and_tools() {  # build_dir tool...
+  local build_dir=$1 b tool
+  shift
+  CONTROLLER="$build_dir/controller/nauthera-controller"
+  TOKENSERVER="$build_dir/tokenserver/nauthera-tokenserver"
+  for b in "$CONTROLLER" "$TOKENSERVER"; do
+    [[ -x "$b" ]] || { echo "FAIL  setup: $b is not built"; exit 1; }
+  done
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null ||
+      { echo "FAIL  setup: $tool is not installed (scripts/install-deps.sh)"; exit 1; }
+  done
+}

@@ -43,14 +43,7 @@ while (($#)); do
   esac
 done
 
-CONTROLLER="$BUILD_DIR/controller/nauthera-controller"
-TOKENSERVER="$BUILD_DIR/tokenserver/nauthera-tokenserver"
-for b in "$CONTROLLER" "$TOKENSERVER"; do
-  [[ -x "$b" ]] || { echo "FAIL  setup: $b is not built"; exit 1; }
-done
-for tool in curl jq node python3 base64; do
-  command -v "$tool" >/dev/null || { echo "FAIL  setup: $tool is not installed (scripts/install-deps.sh)"; exit 1; }
-done
+require_programs_and_tools "$BUILD_DIR" curl jq node python3 base64
 for pkg in openid-client playwright-core; do
   [[ -d "$HERE/node_modules/$pkg" ]] || {
     echo "FAIL  setup: npm $pkg missing in tests/integration/node_modules (run scripts/install-deps.sh)"; exit 1; }
