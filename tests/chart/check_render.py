@@ -2,7 +2,7 @@
 """Assertions on `helm template` output of charts/nauthera (called by chart_test.sh).
 
 Usage: check_render.py CASE RENDERED.yaml [key=value ...]
-CASE is one of: cluster, namespace, ingress-hpa, https, cert-manager.
+CASE is one of: cluster, namespace, ingress-hpa, https, cert-manager, redis.
 Prints one line per group of checks; exits 1 with every failed assertion listed.
 """
 import base64
@@ -219,6 +219,9 @@ def case_cluster(docs, opts):
     t = svc.get(f"{fullname}-tokenserver", {})
     check(t.get("spec", {}).get("selector") == ts["spec"]["selector"]["matchLabels"],
           "token-server Service selects the token servers")
+    check(t.get("spec", {}).get("sessionAffinity") == "ClientIP",
+          "without Redis the token-server Service keeps a client on one replica (ClientIP)")
+    check(not any(x.startswith("--redis-url") for x in a), "no --redis-url by default")
     pdbs = {d["metadata"]["name"]: d for d in by_kind(docs, "PodDisruptionBudget")}
     check(pdbs.get(f"{fullname}-tokenserver", {}).get("spec", {}).get("minAvailable") == 1,
           "token-server PDB minAvailable 1")
@@ -313,12 +316,23 @@ def case_cert_manager(docs, opts):
         check("client auth" in ts[0]["spec"]["usages"], "token-server Certificate: client auth")
 
 
+def case_redis(docs, opts):
+    ts = one(docs, "Deployment", "-tokenserver")
+    c = container(ts)
+    check("--redis-url=$(NAUTHERA_REDIS_URL)" in c["args"], f"--redis-url from the env: {c['args']}")
+    env = {e["name"]: e for e in c.get("env", [])}
+    ref = env.get("NAUTHERA_REDIS_URL", {}).get("valueFrom", {}).get("secretKeyRef", {})
+    check(ref == {"name": opts["secret"], "key": "redis-url"}, f"Redis URL from Secret {opts['secret']}: {ref}")
+    svc = [d for d in by_kind(docs, "Service") if d["metadata"]["name"].endswith("-tokenserver")]
+    check(svc and svc[0]["spec"].get("sessionAffinity") == "None", "with Redis no session affinity")
+
+
 def main():
     case, path = sys.argv[1], sys.argv[2]
     opts = dict(kv.split("=", 1) for kv in sys.argv[3:])
     docs = load(path)
     {"cluster": case_cluster, "namespace": case_namespace, "ingress-hpa": case_ingress_hpa,
-     "https": case_https, "cert-manager": case_cert_manager}[case](docs, opts)
+     "https": case_https, "cert-manager": case_cert_manager, "redis": case_redis}[case](docs, opts)
     if FAILURES:
         for f in FAILURES:
             print(f"  assertion failed: {f}")

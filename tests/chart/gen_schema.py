@@ -94,6 +94,8 @@ controller = obj(dict({
     "grpcPort": PORT,
     "httpPort": PORT,
     "jwksMaxAge": i(0, 86400),
+    "keyRotation": obj({k: s(pattern=r"^(0|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$")
+                        for k in ("period", "publishAhead", "retiredOverlap")}),
     "service": obj({"clusterIP": s(enum=["", "None"]), "annotations": string_map()}),
     "serviceAccount": service_account(),
     "podDisruptionBudget": obj({"enabled": BOOL, "maxUnavailable": i(1)}),
@@ -103,11 +105,13 @@ token_server = obj(dict({
     "image": image("nauthera/nauthera-tokenserver"),
     "replicas": i(1),
     "threads": i(0, 1024),
+    "redis": obj({"url": s(pattern=r"^(rediss?://\S+)?$"), "existingSecret": s(),
+                  "existingSecretKey": s(minLength=1), "timeoutMs": i(0, 60000)}),
     "tls": obj({"mode": s(enum=["proxy", "secret"]), "secretName": s()}),
     "port": PORT,
     "service": obj({"type": s(enum=["ClusterIP", "NodePort", "LoadBalancer"]), "port": PORT,
                     "annotations": string_map(),
-                    "sessionAffinity": s(enum=["ClientIP", "None"])}),
+                    "sessionAffinity": s(enum=["", "ClientIP", "None"])}),
     "ingress": obj({
         "enabled": BOOL, "className": s(), "annotations": string_map(), "host": s(),
         "path": s(pattern="^/"),

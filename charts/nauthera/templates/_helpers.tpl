@@ -185,3 +185,8 @@ topologySpreadConstraints:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end -}}
+
+{{/* Whether the token servers share their one-time state in Redis. */}}
+{{- define "nauthera.tokenserver.redis" -}}
+{{- if or .Values.tokenServer.redis.url .Values.tokenServer.redis.existingSecret -}}true{{- end -}}
+{{- end -}}
