@@ -37,6 +37,33 @@ absl::StatusOr<StringList> ReadEnumList(const YAML::Node& node, absl::string_vie
   return values;
 }
 
+// spec.audienceClients: [{name: kubectl, namespace: nauthera-system}], without repeats.
+absl::StatusOr<std::vector<ClientRef>> ReadClientRefs(const YAML::Node& node,
+                                                     absl::string_view path) {
+  if (!node.IsSequence()) {
+    return FieldError(path, "must be a list of {name, namespace} of OidcClients, e.g. "
+                            "- {name: kubectl, namespace: nauthera-system}");
+  }
+  std::vector<ClientRef> out;
+  for (size_t i = 0; i < node.size(); ++i) {
+    std::string item = IndexPath(path, i);
+    RETURN_IF_ERROR(CheckFields(node[i], item, {"name", "namespace"}));
+    ClientRef ref;
+    ASSIGN_OR_RETURN(ref.name, ReadNonEmptyString(node[i]["name"], FieldPath(item, "name")));
+    ASSIGN_OR_RETURN(ref.ns,
+                     ReadNonEmptyString(node[i]["namespace"], FieldPath(item, "namespace")));
+    absl::Status valid = ValidateDns1123Subdomain(ref.name);
+    if (!valid.ok()) return FieldError(FieldPath(item, "name"), valid.message());
+    valid = ValidateDns1123Label(ref.ns);
+    if (!valid.ok()) return FieldError(FieldPath(item, "namespace"), valid.message());
+    for (const ClientRef& seen : out) {
+      if (seen == ref) return FieldError(item, absl::StrCat(ref.ToString(), " is listed twice"));
+    }
+    out.push_back(std::move(ref));
+  }
+  return out;
+}
+
 absl::StatusOr<std::map<std::string, StringList>> ReadScopeClaims(const YAML::Node& node,
                                                                  absl::string_view path) {
   if (!node.IsMap()) {
@@ -91,6 +118,10 @@ absl::Status ReadPolicyFields(const YAML::Node& node, PolicySpec& out) {
   if (has("audiences")) {
     ASSIGN_OR_RETURN(out.audiences, ReadStringList(node["audiences"], "spec.audiences"));
   }
+  if (has("audienceClients")) {
+    ASSIGN_OR_RETURN(out.audience_clients,
+                     ReadClientRefs(node["audienceClients"], "spec.audienceClients"));
+  }
   if (has("scopeClaims")) {
     ASSIGN_OR_RETURN(out.scope_claims, ReadScopeClaims(node["scopeClaims"], "spec.scopeClaims"));
   }
@@ -99,7 +130,8 @@ absl::Status ReadPolicyFields(const YAML::Node& node, PolicySpec& out) {
 
 #define NAUTHERA_POLICY_FIELDS                                                          \
   "allowedScopes", "allowedGrantTypes", "allowedAuthMethods", "requirePKCE",             \
-      "accessTokenTTL", "idTokenTTL", "refreshTokenTTL", "audiences", "scopeClaims"
+      "accessTokenTTL", "idTokenTTL", "refreshTokenTTL", "audiences", "audienceClients", \
+      "scopeClaims"
 
 }  // namespace
 

@@ -32,6 +32,15 @@ struct LabelSelector {
   std::vector<LabelSelectorRequirement> match_expressions;
 };
 
+// An OidcClient named by namespace and name (policy spec.audienceClients).
+struct ClientRef {
+  std::string ns;
+  std::string name;
+  std::string ToString() const { return ns + "/" + name; }
+  bool operator<(const ClientRef& o) const { return ns != o.ns ? ns < o.ns : name < o.name; }
+  bool operator==(const ClientRef& o) const { return ns == o.ns && name == o.name; }
+};
+
 // The policy fields shared by ClusterAuthPolicy and AuthPolicy. nullopt = not set.
 struct PolicySpec {
   std::optional<StringList> allowed_scopes;
@@ -42,6 +51,9 @@ struct PolicySpec {
   std::optional<int64_t> id_token_ttl_seconds;
   std::optional<int64_t> refresh_token_ttl_seconds;
   std::optional<StringList> audiences;
+  // OidcClients whose client ids join `audiences` (resolved by the controller, so nobody
+  // copies a generated id by hand into a policy).
+  std::optional<std::vector<ClientRef>> audience_clients;
   std::optional<std::map<std::string, StringList>> scope_claims;
 };
 

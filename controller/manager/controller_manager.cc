@@ -10,6 +10,7 @@
 #include "common/util/log.h"
 #include "controller/app/controller_metrics.h"
 #include "controller/policy/policy_index.h"
+#include "controller/reconcilers/audience_clients.h"
 #include "controller/reconcilers/client_outcome.h"
 #include "controller/reconcilers/oidc_client_reconciler.h"
 #include "controller/reconcilers/policy_reconciler.h"
@@ -30,6 +31,7 @@ struct ControllerManager::Pass {
   std::vector<ServableClient> servable;
   std::vector<ServableUser> users;
   std::map<ObjectKey, int> governs;  // policy -> clients it governs
+  ClientIdIndex oidc_client_ids;     // for policies' audienceClients
 };
 
 namespace {
@@ -98,6 +100,10 @@ void ControllerManager::ReconcileClients(const SourceState& source, Pass& pass) 
       auto [first, unique] = client_ids.emplace(outcome.servable->credentials.client_id,
                                                 object.Key().ToString());
       if (unique) {
+        if (object.kind == Kind::kOidcClient) {
+          pass.oidc_client_ids[ClientRef{object.meta.ns, object.meta.name}] =
+              outcome.servable->credentials.client_id;
+        }
         pass.servable.push_back(*std::move(outcome.servable));
       } else {
         outcome.status.ready = outcome.status.served = false;
@@ -110,6 +116,7 @@ void ControllerManager::ReconcileClients(const SourceState& source, Pass& pass) 
     }
     pass.statuses.push_back(std::move(outcome.status));
   }
+  AddAudienceClientIds(pass.oidc_client_ids, pass.servable);
 }
 
 void ControllerManager::ReconcileUsers(const SourceState& source, Pass& pass) {
@@ -151,7 +158,7 @@ void ControllerManager::ReconcileOthers(const SourceState& source, Pass& pass) {
   for (const ApiObject& object : source.objects) {
     ObjectStatus status;
     if (IsPolicyKind(object.kind)) {
-      status = ReconcilePolicy(object, pass.governs[object.Key()]);
+      status = ReconcilePolicy(object, pass.governs[object.Key()], pass.oidc_client_ids);
     } else if (object.kind == Kind::kNamespace) {
       status = StatusFor(object);
       status.ready = true;

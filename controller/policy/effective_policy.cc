@@ -61,6 +61,7 @@ EffectivePolicy CombinePolicies(const std::vector<PolicyRef>& policies) {
   EffectivePolicy out;
   bool access_set = false, id_set = false, refresh_set = false;
   std::set<std::string> audiences;
+  std::set<ClientRef> audience_clients;
   std::map<std::string, std::optional<StringList>> claims;
   for (const PolicyRef& ref : policies) {
     const PolicySpec& spec = *ref.spec;
@@ -73,11 +74,15 @@ EffectivePolicy CombinePolicies(const std::vector<PolicyRef>& policies) {
     Shortest(out.id_token_ttl_seconds, id_set, spec.id_token_ttl_seconds);
     Shortest(out.refresh_token_ttl_seconds, refresh_set, spec.refresh_token_ttl_seconds);
     if (spec.audiences) audiences.insert(spec.audiences->begin(), spec.audiences->end());
+    if (spec.audience_clients) {
+      audience_clients.insert(spec.audience_clients->begin(), spec.audience_clients->end());
+    }
     if (spec.scope_claims) {
       for (const auto& [scope, list] : *spec.scope_claims) Narrow(claims[scope], list);
     }
   }
   out.audiences.assign(audiences.begin(), audiences.end());
+  out.audience_clients.assign(audience_clients.begin(), audience_clients.end());
   // Scopes no policy maps keep the default mapping; mapped ones take the intersection.
   out.scope_claims = DefaultScopeClaims();
   for (auto& [scope, list] : claims) out.scope_claims[scope] = std::move(*list);

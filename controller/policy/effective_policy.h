@@ -36,6 +36,9 @@ struct EffectivePolicy {
   int64_t id_token_ttl_seconds = kDefaultIdTokenTtlSeconds;
   int64_t refresh_token_ttl_seconds = kDefaultRefreshTokenTtlSeconds;
   StringList audiences;  // sorted, unique
+  // The union of every policy's audienceClients, sorted. The controller adds their client
+  // ids to `audiences` once every client is reconciled (ResolveAudienceClients).
+  std::vector<ClientRef> audience_clients;
   std::map<std::string, StringList> scope_claims;
 };
 

@@ -26,6 +26,8 @@ inline constexpr absl::string_view kNotSupported = "NotSupported";
 inline constexpr absl::string_view kNoPassword = "NoPassword";
 inline constexpr absl::string_view kDisabled = "Disabled";
 inline constexpr absl::string_view kUsernameConflict = "UsernameConflict";
+// A policy's spec.audienceClients names an OidcClient that has no client id.
+inline constexpr absl::string_view kAudienceClientNotFound = "AudienceClientNotFound";
 }  // namespace reason
 
 struct ObjectStatus {

@@ -145,6 +145,60 @@ TEST_CASE("the quickstart comes up with ci-deployer and kubectl Ready", "[manage
   REQUIRE(h.User("bob") != nullptr);
 }
 
+TEST_CASE("audienceClients puts the kubectl client's id into service-account tokens' aud",
+          "[manager][audience]") {
+  Harness h(std::string(NAUTHERA_SOURCE_DIR) + "/examples/quickstart");
+  REQUIRE(h.Reconcile().ok());
+  const pb::Client* kubectl = h.Client("nauthera-system", "kubectl");
+  const pb::Client* sa = h.Client("ci-cd", "ci-deployer");
+  REQUIRE(kubectl != nullptr);
+  REQUIRE(sa != nullptr);
+  REQUIRE(sa->policy().audiences_size() == 1);
+  CHECK(sa->policy().audiences(0) == kubectl->client_id());
+  ObjectStatus policy = h.Status("ClusterAuthPolicy", "", "default");
+  CHECK(policy.reason == "Ready");
+  CHECK(policy.message.find("nauthera-system/kubectl") != std::string::npos);
+}
+
+TEST_CASE("audienceClients naming a missing OidcClient: the policy says so, clients served",
+          "[manager][audience]") {
+  Harness h;
+  h.Write("p.yaml", std::string(kClusterPolicy) +
+                        "  audienceClients: [{name: kubectl, namespace: nauthera-system}]\n"
+                        "  audiences: [argo]\n");
+  h.Write("sa.yaml", Sa("ci-deployer", "ci-cd", "[openid, email]"));
+  REQUIRE(h.Reconcile().ok());
+  ObjectStatus policy = h.Status("ClusterAuthPolicy", "", "default");
+  CHECK_FALSE(policy.ready);
+  CHECK(policy.reason == "AudienceClientNotFound");
+  CHECK(policy.message.find("no OidcClient nauthera-system/kubectl") != std::string::npos);
+  const pb::Client* sa = h.Client("ci-cd", "ci-deployer");
+  REQUIRE(sa != nullptr);
+  CHECK(h.Status("NautheraServiceAccount", "ci-cd", "ci-deployer").reason == "Ready");
+  REQUIRE(sa->policy().audiences_size() == 1);
+  CHECK(sa->policy().audiences(0) == "argo");
+  // The client appears: its id joins the audience on the next pass, and the policy is Ready.
+  h.Write("c.yaml", R"(
+apiVersion: auth.nauthera.io/v1alpha1
+kind: OidcClient
+metadata: {name: kubectl, namespace: nauthera-system}
+spec:
+  redirectUris: ["http://localhost:8000"]
+  allowedScopes: [openid]
+  grantTypes: [authorization_code]
+  pkce: {required: true}
+  authMethod: none
+)");
+  REQUIRE(h.Reconcile().ok());
+  CHECK(h.Status("ClusterAuthPolicy", "", "default").reason == "Ready");
+  const pb::Client* kubectl = h.Client("nauthera-system", "kubectl");
+  REQUIRE(kubectl != nullptr);
+  sa = h.Client("ci-cd", "ci-deployer");
+  REQUIRE(sa->policy().audiences_size() == 2);
+  CHECK((sa->policy().audiences(0) == kubectl->client_id() ||
+         sa->policy().audiences(1) == kubectl->client_id()));
+}
+
 TEST_CASE("a client outside every policy is NoPolicy and not served", "[manager]") {
   Harness h;
   h.Write("p.yaml", kClusterPolicy);

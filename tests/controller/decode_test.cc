@@ -54,6 +54,7 @@ spec:
   idTokenTTL: 1h30m
   refreshTokenTTL: 24h
   audiences: [kubernetes]
+  audienceClients: [{name: kubectl, namespace: nauthera-system}]
   scopeClaims:
     email: [email]
 ---
@@ -103,6 +104,9 @@ metadata:
   CHECK(cap->policy.refresh_token_ttl_seconds == 86400);
   CHECK(cap->policy.require_pkce == true);
   CHECK(cap->policy.audiences == StringList{"kubernetes"});
+  REQUIRE(cap->policy.audience_clients.has_value());
+  CHECK(*cap->policy.audience_clients ==
+        std::vector<ClientRef>{ClientRef{"nauthera-system", "kubectl"}});
   CHECK(cap->policy.scope_claims->at("email") == StringList{"email"});
 
   const auto* empty = decoded.objects[3].As<AuthPolicySpec>();
@@ -164,6 +168,18 @@ TEST_CASE("decoding names the file, document, object and field of every error", 
            "apiVersion: auth.nauthera.io/v1alpha1\nkind: AuthPolicy\n"
            "metadata: {name: p, namespace: apps}\nspec:\n  allowedGrantTypes: [password]\n",
            "AuthPolicy apps/p", {"spec.allowedGrantTypes[0]", "\"password\" is not supported"}},
+          {"audienceClients item without a namespace",
+           "apiVersion: auth.nauthera.io/v1alpha1\nkind: ClusterAuthPolicy\nmetadata: {name: p}\n"
+           "spec:\n  audienceClients: [{name: kubectl}]\n",
+           "ClusterAuthPolicy p", {"spec.audienceClients[0].namespace"}},
+          {"audienceClients item with an unknown field",
+           "apiVersion: auth.nauthera.io/v1alpha1\nkind: AuthPolicy\nmetadata: {name: p, namespace: a}\n"
+           "spec:\n  audienceClients: [{name: kubectl, namespace: x, kind: OidcClient}]\n",
+           "AuthPolicy a/p", {"spec.audienceClients[0].kind", "unknown field"}},
+          {"audienceClients listed twice",
+           "apiVersion: auth.nauthera.io/v1alpha1\nkind: ClusterAuthPolicy\nmetadata: {name: p}\n"
+           "spec:\n  audienceClients: [{name: k, namespace: x}, {name: k, namespace: x}]\n",
+           "ClusterAuthPolicy p", {"spec.audienceClients[1]", "x/k is listed twice"}},
           {"bad enum: selector operator",
            "apiVersion: auth.nauthera.io/v1alpha1\nkind: ClusterAuthPolicy\nmetadata: {name: p}\n"
            "spec:\n  namespaceSelector:\n    matchExpressions: [{key: a, operator: Like}]\n",
