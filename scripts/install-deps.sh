@@ -23,6 +23,7 @@ DEB_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev
   libcpprest-dev libcpp-jwt-dev libabsl-dev catch2 libssl-dev
   libyaml-cpp-dev nlohmann-json3-dev libargon2-dev
+  libhiredis-dev redis-server  # shared one-time store for several token-server replicas
   jq curl wrk openssl python3 python3-yaml ca-certificates
   chromium  # headless browser for the login-page test (driven by npm playwright-core)
 )

@@ -1,10 +1,12 @@
 // nauthera-tokenserver: serves the OAuth2/OIDC endpoints from the last state the controller
-// pushed. Stateless: any number of replicas run behind one Service.
+// pushed. One replica keeps codes, refresh families and login counters in memory; with
+// --redis-url any number of replicas share them in Redis behind one Service.
 #include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <ctime>
+#include <memory>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -16,6 +18,7 @@
 #include "tokenserver/http/router.h"
 #include "tokenserver/state/state_client.h"
 #include "tokenserver/store/memory_store.h"
+#include "tokenserver/store/redis_store.h"
 
 namespace nauthera {
 namespace {
@@ -31,6 +34,8 @@ struct Options {
   std::string grpc_tls_key;
   int threads = 0;
   std::string node_id;
+  std::string redis_url;
+  int redis_timeout_ms = 1000;
 };
 
 void DeclareFlags(FlagSet* flags, Options* o) {
@@ -48,6 +53,45 @@ void DeclareFlags(FlagSet* flags, Options* o) {
   flags->String("grpc-tls-key", &o->grpc_tls_key, "This token server's client key");
   flags->Int("threads", &o->threads, "HTTP worker threads; 0 = one per core");
   flags->String("node-id", &o->node_id, "Name in the controller's logs (default host-pid)");
+  flags->String("redis-url", &o->redis_url,
+                "Share authorization codes, refresh-token families and login attempt counters "
+                "with other replicas in Redis: redis://[[user]:password@]host[:port][/db]. "
+                "Empty = in this process's memory (one replica only)");
+  flags->Int("redis-timeout-ms", &o->redis_timeout_ms,
+             "Redis connect and command timeout in milliseconds");
+}
+
+// The one-time store and the login limiter's counters: Redis when configured, else memory.
+struct Stores {
+  std::unique_ptr<OneTimeStore> one_time;
+  std::unique_ptr<LoginLimiter> limiter;
+};
+
+absl::StatusOr<Stores> MakeStores(const Options& options, int threads) {
+  Stores stores;
+  if (options.redis_url.empty()) {
+    stores.one_time = std::make_unique<MemoryStore>();
+    stores.limiter = std::make_unique<LoginLimiter>();
+    return stores;
+  }
+  auto url = ParseRedisUrl(options.redis_url);
+  if (!url.ok()) return url.status();
+  if (options.redis_timeout_ms <= 0) {
+    return absl::InvalidArgumentError("--redis-timeout-ms must be positive");
+  }
+  RedisStore::Options redis;
+  redis.client.url = *url;
+  redis.client.pool_size = threads;  // at most one Redis call per HTTP worker at a time
+  redis.client.timeout = std::chrono::milliseconds(options.redis_timeout_ms);
+  auto store = std::make_unique<RedisStore>(redis);
+  // Not fatal: the server starts, /readyz says why it is not ready, and it serves once Redis
+  // answers.
+  if (absl::Status s = store->Ready(); s.ok()) {
+    LogInfo("one-time store: redis", {{"redis", url->Redacted()}});
+  }
+  stores.limiter = std::make_unique<LoginLimiter>(LoginLimiter::Limits{}, store.get());
+  stores.one_time = std::move(store);
+  return stores;
 }
 
 absl::Status CheckListen(const std::string& listen, bool behind_proxy) {
@@ -97,9 +141,12 @@ int Run(const Options& options) {
     LogError("cannot start", {{"error", std::string(client.status().message())}});
     return 2;
   }
-  MemoryStore store;  // one replica; a shared store comes with horizontal scaling
-  LoginLimiter limiter;
-  Router router(&state, &store, &limiter,
+  auto stores = MakeStores(options, threads);
+  if (!stores.ok()) {
+    LogError("cannot start", {{"error", std::string(stores.status().message())}});
+    return 2;
+  }
+  Router router(&state, stores->one_time.get(), stores->limiter.get(),
                 [] { return static_cast<int64_t>(std::time(nullptr)); });
   HttpServer::Options http_options{listen, kMaxTokenRequestBytes, options.tls_cert_file,
                                    options.tls_key_file};
@@ -113,7 +160,9 @@ int Run(const Options& options) {
   (*client)->Start();
   LogInfo("token server started", {{"listen", listen},
                                    {"controller", client_options.controller_address},
-                                   {"threads", std::to_string(threads)}});
+                                   {"threads", std::to_string(threads)},
+                                   {"one_time_store",
+                                    options.redis_url.empty() ? "memory" : "redis"}});
   int received = 0;
   sigwait(&signals, &received);
   LogInfo("shutting down", {{"signal", std::to_string(received)}});

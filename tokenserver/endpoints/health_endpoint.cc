@@ -8,9 +8,13 @@ namespace nauthera {
 
 HttpResponse HandleHealthz() { return HttpResponse::Text(200, "ok\n"); }
 
-HttpResponse HandleReadyz(const Snapshot* snapshot) {
+HttpResponse HandleReadyz(const Snapshot* snapshot, const absl::Status& store) {
   if (snapshot == nullptr) {
     return HttpResponse::Text(503, "not ready: no state received from the controller yet\n");
+  }
+  if (!store.ok()) {
+    return HttpResponse::Text(
+        503, absl::StrCat("not ready: one-time store unavailable: ", store.message(), "\n"));
   }
   return HttpResponse::Text(200, absl::StrCat("ready: serving state ", snapshot->version(), "\n"));
 }

@@ -16,6 +16,18 @@ namespace {
 
 constexpr char kGenericFailure[] = "Incorrect username or password.";
 
+// The attempt counters (shared across replicas in Redis) cannot be read or written: refuse
+// the attempt rather than check a password without limits (fail closed).
+HttpResponse CountersUnavailable(const absl::Status& status) {
+  Metrics::Global().Increment("nauthera_login_attempts_total", {"store_unavailable"});
+  LogError("login refused: attempt counters unavailable",
+           {{"error", std::string(status.message())}});
+  HttpResponse page = ErrorPage(503, "Sign-in temporarily unavailable",
+                                "Sign-in is temporarily unavailable. Try again in a moment.");
+  page.SetHeader("Retry-After", "1");
+  return page;
+}
+
 HttpResponse ExpiredForm() {
   return ErrorPage(400, "Sign-in form expired",
                    "This sign-in form has expired or did not come from this page. Go back to the "
@@ -66,7 +78,9 @@ HttpResponse HandleLogin(const HttpRequest& http, const InteractiveContext& cont
   // 4. Attempt limits, per user and per address, before any password work.
   std::string username = form->Get("username");
   std::string password = form->Get("password");
-  int64_t wait = context.limiter->RetryAfter(username, http.remote_address, context.now);
+  auto retry_after = context.limiter->RetryAfter(username, http.remote_address, context.now);
+  if (!retry_after.ok()) return CountersUnavailable(retry_after.status());
+  int64_t wait = *retry_after;
   if (wait > 0) {
     Metrics::Global().Increment("nauthera_login_attempts_total", {"rate_limited"});
     HttpResponse page = ShowLoginPage(
@@ -82,14 +96,18 @@ HttpResponse HandleLogin(const HttpRequest& http, const InteractiveContext& cont
   std::string refused = username.empty() || password.empty() ? "empty username or password"
                                                               : RefusalReason(user, password);
   if (!refused.empty()) {
-    context.limiter->RecordFailure(username, http.remote_address, context.now);
+    absl::Status recorded =
+        context.limiter->RecordFailure(username, http.remote_address, context.now);
+    if (!recorded.ok()) return CountersUnavailable(recorded);
     Metrics::Global().Increment("nauthera_login_attempts_total", {"failed"});
     LogInfo("login failed", {{"username", username}, {"reason", refused},
                              {"client_id", request.client_id}, {"remote", http.remote_address}});
     return ShowLoginPage(http, context, request, 401, kGenericFailure, username);
   }
   // 6. Signed in: session cookie, then back to the client with a code.
-  context.limiter->RecordSuccess(username, http.remote_address);
+  if (absl::Status s = context.limiter->RecordSuccess(username, http.remote_address); !s.ok()) {
+    return CountersUnavailable(s);
+  }
   Metrics::Global().Increment("nauthera_login_attempts_total", {"succeeded"});
   LogInfo("login succeeded", {{"username", username}, {"client_id", request.client_id}});
   HttpResponse response = RedirectWithCode(snapshot, context.store, request, *user, context.now,

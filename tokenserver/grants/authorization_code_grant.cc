@@ -50,12 +50,21 @@ OAuthOr<HttpResponse> HandleAuthorizationCodeGrant(const GrantContext& context) 
   std::string family_to_revoke;
   auto grant = context.store->ConsumeCode(code_hash, context.now, &family_to_revoke);
   if (absl::IsFailedPrecondition(grant.status())) {
-    if (!family_to_revoke.empty()) context.store->RevokeFamily(family_to_revoke);
+    if (!family_to_revoke.empty()) {
+      if (absl::Status revoked = context.store->RevokeFamily(family_to_revoke); !revoked.ok()) {
+        LogError("authorization code replayed; could not revoke the tokens issued from it",
+                 {{"client_id", client.client_id()}, {"error", std::string(revoked.message())}});
+        return StoreError(revoked);
+      }
+    }
     LogWarning("authorization code replayed; tokens issued from it revoked",
                {{"client_id", client.client_id()}});
     return InvalidGrant("authorization code already used");
   }
-  if (!grant.ok()) return InvalidGrant("authorization code is invalid or expired");
+  if (absl::IsNotFound(grant.status())) {
+    return InvalidGrant("authorization code is invalid or expired");
+  }
+  if (!grant.ok()) return StoreError(grant.status());
   // 3. Bound to the client and the redirect URI it was issued for (RFC 6749 §4.1.3).
   if (grant->client_id != client.client_id()) {
     return InvalidGrant("authorization code was issued to another client");
@@ -82,10 +91,16 @@ OAuthOr<HttpResponse> HandleAuthorizationCodeGrant(const GrantContext& context) 
   auto body = IssueUserTokens(context.snapshot, request);
   if (!body.ok()) return MakeOAuthError(OAuthErrorCode::kServerError, "token signing failed");
   if (!refresh_token.empty()) {
-    if (!context.store->CreateFamily(family, Sha256(refresh_token)).ok()) {
-      return MakeOAuthError(OAuthErrorCode::kServerError, "could not store the refresh token");
+    if (absl::Status created = context.store->CreateFamily(family, Sha256(refresh_token));
+        !created.ok()) {
+      return StoreError(created);
     }
-    context.store->LinkCodeToFamily(code_hash, family.family_id);
+    if (absl::Status linked = context.store->LinkCodeToFamily(code_hash, family.family_id);
+        !linked.ok()) {
+      // The tokens stand; only a later replay of this code could no longer revoke them.
+      LogWarning("could not link the code to its refresh family",
+                 {{"client_id", client.client_id()}, {"error", std::string(linked.message())}});
+    }
   }
   HttpResponse response = HttpResponse::Json(200, *std::move(body));
   SetNoStoreHeaders(&response);

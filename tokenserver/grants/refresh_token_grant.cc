@@ -54,14 +54,21 @@ OAuthOr<HttpResponse> HandleRefreshTokenGrant(const GrantContext& context) {
   }
   // 2. Which use of the token is this?
   std::string token_hash = Sha256(token);
-  RefreshLookup lookup = context.store->LookupRefreshToken(token_hash, context.now,
-                                                           kRefreshReuseGraceSeconds);
+  auto found = context.store->LookupRefreshToken(token_hash, context.now,
+                                                 kRefreshReuseGraceSeconds);
+  if (!found.ok()) return StoreError(found.status());
+  const RefreshLookup& lookup = *found;
   if (lookup.use == RefreshTokenUse::kUnknown || lookup.family.client_id != client.client_id()) {
     return InvalidGrant("refresh token is invalid, expired or revoked");
   }
   if (lookup.use == RefreshTokenUse::kGraceReplay) return TokenResponse(lookup.cached_response);
   if (lookup.use == RefreshTokenUse::kReuse) {
-    context.store->RevokeFamily(lookup.family.family_id);
+    if (absl::Status revoked = context.store->RevokeFamily(lookup.family.family_id);
+        !revoked.ok()) {
+      LogError("spent refresh token reused; could not revoke its family",
+               {{"client_id", client.client_id()}, {"error", std::string(revoked.message())}});
+      return StoreError(revoked);
+    }
     LogWarning("spent refresh token reused; its family is revoked",
                {{"client_id", client.client_id()}, {"sub", lookup.family.subject}});
     return InvalidGrant("refresh token was already used; sign in again");
@@ -69,7 +76,10 @@ OAuthOr<HttpResponse> HandleRefreshTokenGrant(const GrantContext& context) {
   // 3. The person must still be active.
   const v1::User* user = context.snapshot.FindUserBySubject(lookup.family.subject);
   if (user == nullptr || user->disabled()) {
-    context.store->RevokeFamily(lookup.family.family_id);
+    if (absl::Status revoked = context.store->RevokeFamily(lookup.family.family_id);
+        !revoked.ok()) {
+      return StoreError(revoked);
+    }
     return InvalidGrant("the user is no longer active");
   }
   auto scopes = RefreshScopes(context, lookup.family);
@@ -84,12 +94,16 @@ OAuthOr<HttpResponse> HandleRefreshTokenGrant(const GrantContext& context) {
       lookup.family.family_id, token_hash, Sha256(successor), *body, context.now);
   if (absl::IsAborted(rotated)) {
     // A parallel request rotated first: answer as it did.
-    RefreshLookup again = context.store->LookupRefreshToken(token_hash, context.now,
-                                                            kRefreshReuseGraceSeconds);
-    if (again.use == RefreshTokenUse::kGraceReplay) return TokenResponse(again.cached_response);
+    auto again = context.store->LookupRefreshToken(token_hash, context.now,
+                                                   kRefreshReuseGraceSeconds);
+    if (!again.ok()) return StoreError(again.status());
+    if (again->use == RefreshTokenUse::kGraceReplay) return TokenResponse(again->cached_response);
     return InvalidGrant("refresh token is invalid, expired or revoked");
   }
-  if (!rotated.ok()) return InvalidGrant("refresh token is invalid, expired or revoked");
+  if (absl::IsNotFound(rotated)) {
+    return InvalidGrant("refresh token is invalid, expired or revoked");
+  }
+  if (!rotated.ok()) return StoreError(rotated);
   return TokenResponse(*std::move(body));
 }
 

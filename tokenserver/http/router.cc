@@ -56,7 +56,10 @@ HttpResponse Router::Route(const HttpRequest& request, absl::string_view* endpoi
   if (path == "/healthz") return *endpoint = "healthz", HandleHealthz();
   if (path == "/metrics") return *endpoint = "metrics", HandleMetrics();
   std::shared_ptr<const Snapshot> snapshot = state_->Get();
-  if (path == "/readyz") return *endpoint = "readyz", HandleReadyz(snapshot.get());
+  if (path == "/readyz") {
+    *endpoint = "readyz";
+    return HandleReadyz(snapshot.get(), snapshot ? store_->Ready() : absl::OkStatus());
+  }
   if (!snapshot) {
     *endpoint = "unready";
     if (path == "/oauth2/token") {

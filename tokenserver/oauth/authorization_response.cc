@@ -35,8 +35,12 @@ HttpResponse RedirectWithCode(const Snapshot& snapshot, OneTimeStore* store,
   CodeGrant grant{request.client_id, request.redirect_uri, request.code_challenge, request.nonce,
                   user.subject(),    request.scopes,       auth_time,
                   now + kCodeLifetimeSeconds};
-  if (!store->PutCode(Sha256(code), grant).ok()) {
-    return RedirectWithError(snapshot, request, "server_error", "could not store the code");
+  if (absl::Status stored = store->PutCode(Sha256(code), grant); !stored.ok()) {
+    // RFC 6749 §4.1.2.1: temporarily_unavailable when the store cannot be reached.
+    return RedirectWithError(snapshot, request,
+                             absl::IsUnavailable(stored) ? "temporarily_unavailable"
+                                                         : "server_error",
+                             "could not store the authorization code; try again shortly");
   }
   return Redirect(AppendQuery(request.redirect_uri,
                               absl::StrCat("code=", code, StateAndIssuer(snapshot, request))),

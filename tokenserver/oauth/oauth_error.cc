@@ -31,6 +31,14 @@ OAuthError MakeOAuthError(OAuthErrorCode code, std::string description) {
   return OAuthError{code, std::move(description), false};
 }
 
+OAuthError StoreError(const absl::Status& status) {
+  if (absl::IsUnavailable(status)) {
+    return MakeOAuthError(OAuthErrorCode::kTemporarilyUnavailable,
+                          "the token store is unreachable; retry shortly");
+  }
+  return MakeOAuthError(OAuthErrorCode::kServerError, "the token store failed");
+}
+
 void SetNoStoreHeaders(HttpResponse* response) {
   response->SetHeader("Cache-Control", "no-store");
   response->SetHeader("Pragma", "no-cache");
@@ -46,6 +54,8 @@ HttpResponse ToHttpResponse(const OAuthError& error) {
   if (error.code == OAuthErrorCode::kInvalidClient && error.basic_auth_used) {
     response.SetHeader("WWW-Authenticate", "Basic realm=\"nauthera\", charset=\"UTF-8\"");
   }
+  // RFC 9110 §10.2.3: a 503 may say when to come back.
+  if (error.code == OAuthErrorCode::kTemporarilyUnavailable) response.SetHeader("Retry-After", "1");
   return response;
 }
 

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "common/http/http_types.h"
 
@@ -18,7 +19,7 @@ enum class OAuthErrorCode {
   kUnsupportedGrantType,  // 400: the server does not support the grant type
   kInvalidScope,          // 400: unknown, malformed or not allowed scope
   kServerError,           // 500
-  kTemporarilyUnavailable,  // 503: no state yet
+  kTemporarilyUnavailable,  // 503: no state yet, or the shared one-time store is unreachable
 };
 
 struct OAuthError {
@@ -33,6 +34,10 @@ struct OAuthError {
 };
 
 OAuthError MakeOAuthError(OAuthErrorCode code, std::string description);
+
+// 503 temporarily_unavailable for a one-time store that cannot be reached (kUnavailable), else
+// 500 server_error. REQUIRES: !status.ok().
+OAuthError StoreError(const absl::Status& status);
 
 // JSON {"error","error_description"} with Cache-Control: no-store (RFC 6749 §5.1/§5.2).
 HttpResponse ToHttpResponse(const OAuthError& error);

@@ -43,10 +43,12 @@ absl::StatusOr<CodeGrant> MemoryStore::ConsumeCode(const std::string& code_hash,
   return it->second.grant;
 }
 
-void MemoryStore::LinkCodeToFamily(const std::string& code_hash, const std::string& family_id) {
+absl::Status MemoryStore::LinkCodeToFamily(const std::string& code_hash,
+                                           const std::string& family_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = codes_.find(code_hash);
   if (it != codes_.end()) it->second.family_id = family_id;
+  return absl::OkStatus();
 }
 
 absl::Status MemoryStore::CreateFamily(const RefreshFamily& family,
@@ -62,8 +64,9 @@ absl::Status MemoryStore::CreateFamily(const RefreshFamily& family,
   return absl::OkStatus();
 }
 
-RefreshLookup MemoryStore::LookupRefreshToken(const std::string& token_hash, int64_t now,
-                                              int64_t grace_seconds) {
+absl::StatusOr<RefreshLookup> MemoryStore::LookupRefreshToken(const std::string& token_hash,
+                                                              int64_t now,
+                                                              int64_t grace_seconds) {
   std::lock_guard<std::mutex> lock(mu_);
   PurgeExpiredLocked(now);
   RefreshLookup lookup;
@@ -104,13 +107,14 @@ absl::Status MemoryStore::RotateRefreshToken(const std::string& family_id,
   return absl::OkStatus();
 }
 
-void MemoryStore::RevokeFamily(const std::string& family_id) {
+absl::Status MemoryStore::RevokeFamily(const std::string& family_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = families_.find(family_id);
   if (it != families_.end()) {
     it->second.revoked = true;
     it->second.previous_response.clear();
   }
+  return absl::OkStatus();
 }
 
 }  // namespace nauthera

@@ -14,15 +14,16 @@ class MemoryStore : public OneTimeStore {
   absl::Status PutCode(const std::string& code_hash, const CodeGrant& grant) override;
   absl::StatusOr<CodeGrant> ConsumeCode(const std::string& code_hash, int64_t now,
                                         std::string* family_to_revoke) override;
-  void LinkCodeToFamily(const std::string& code_hash, const std::string& family_id) override;
+  absl::Status LinkCodeToFamily(const std::string& code_hash,
+                                const std::string& family_id) override;
   absl::Status CreateFamily(const RefreshFamily& family, const std::string& token_hash) override;
-  RefreshLookup LookupRefreshToken(const std::string& token_hash, int64_t now,
-                                   int64_t grace_seconds) override;
+  absl::StatusOr<RefreshLookup> LookupRefreshToken(const std::string& token_hash, int64_t now,
+                                                   int64_t grace_seconds) override;
   absl::Status RotateRefreshToken(const std::string& family_id,
                                   const std::string& expected_current,
                                   const std::string& new_hash, const std::string& response,
                                   int64_t now) override;
-  void RevokeFamily(const std::string& family_id) override;
+  absl::Status RevokeFamily(const std::string& family_id) override;
 
  private:
   struct CodeEntry {

@@ -1,6 +1,9 @@
 // One-time state of the interactive flows: authorization codes and refresh-token families.
-// Behind this interface so a shared store (Redis) can serve many replicas; MemoryStore serves
+// Behind this interface so a shared store (RedisStore) serves many replicas; MemoryStore serves
 // one. Keys are SHA-256 hashes of the tokens, never the tokens themselves.
+//
+// Errors: absl::StatusCode::kUnavailable always means "the store could not be reached or did
+// not answer in time"; callers answer 503 temporarily_unavailable and change nothing else.
 #ifndef NAUTHERA_TOKENSERVER_STORE_ONE_TIME_STORE_H_
 #define NAUTHERA_TOKENSERVER_STORE_ONE_TIME_STORE_H_
 
@@ -58,18 +61,25 @@ class OneTimeStore {
   virtual absl::StatusOr<CodeGrant> ConsumeCode(const std::string& code_hash, int64_t now,
                                                 std::string* family_to_revoke) = 0;
   // Remembers which family a code's exchange created.
-  virtual void LinkCodeToFamily(const std::string& code_hash, const std::string& family_id) = 0;
+  virtual absl::Status LinkCodeToFamily(const std::string& code_hash,
+                                        const std::string& family_id) = 0;
 
   virtual absl::Status CreateFamily(const RefreshFamily& family, const std::string& token_hash) = 0;
-  virtual RefreshLookup LookupRefreshToken(const std::string& token_hash, int64_t now,
-                                           int64_t grace_seconds) = 0;
+  // kUnknown (not an error) for tokens never issued, expired or revoked; errors only when the
+  // store cannot answer.
+  virtual absl::StatusOr<RefreshLookup> LookupRefreshToken(const std::string& token_hash,
+                                                           int64_t now,
+                                                           int64_t grace_seconds) = 0;
   // Atomically replaces `expected_current` with `new_hash`, keeping `response` for replays of
   // the spent token during the grace window. Aborted if another request rotated first.
   virtual absl::Status RotateRefreshToken(const std::string& family_id,
                                           const std::string& expected_current,
                                           const std::string& new_hash,
                                           const std::string& response, int64_t now) = 0;
-  virtual void RevokeFamily(const std::string& family_id) = 0;
+  virtual absl::Status RevokeFamily(const std::string& family_id) = 0;
+
+  // OK when the store can serve now (for /readyz); MemoryStore always can.
+  virtual absl::Status Ready() { return absl::OkStatus(); }
 };
 
 }  // namespace nauthera
