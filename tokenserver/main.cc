@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 #include <thread>
@@ -56,7 +57,8 @@ void DeclareFlags(FlagSet* flags, Options* o) {
   flags->String("redis-url", &o->redis_url,
                 "Share authorization codes, refresh-token families and login attempt counters "
                 "with other replicas in Redis: redis://[[user]:password@]host[:port][/db]. "
-                "Empty = in this process's memory (one replica only)");
+                "Default: $NAUTHERA_REDIS_URL (keeps a password out of the command line); "
+                "empty = in this process's memory (one replica only)");
   flags->Int("redis-timeout-ms", &o->redis_timeout_ms,
              "Redis connect and command timeout in milliseconds");
 }
@@ -65,16 +67,22 @@ void DeclareFlags(FlagSet* flags, Options* o) {
 struct Stores {
   std::unique_ptr<OneTimeStore> one_time;
   std::unique_ptr<LoginLimiter> limiter;
+  std::string store_name;  // for the start-up log line
 };
 
 absl::StatusOr<Stores> MakeStores(const Options& options, int threads) {
   Stores stores;
-  if (options.redis_url.empty()) {
+  std::string redis_url = options.redis_url;
+  if (const char* env = std::getenv("NAUTHERA_REDIS_URL"); redis_url.empty() && env != nullptr) {
+    redis_url = env;
+  }
+  if (redis_url.empty()) {
     stores.one_time = std::make_unique<MemoryStore>();
     stores.limiter = std::make_unique<LoginLimiter>();
+    stores.store_name = "memory";
     return stores;
   }
-  auto url = ParseRedisUrl(options.redis_url);
+  auto url = ParseRedisUrl(redis_url);
   if (!url.ok()) return url.status();
   if (options.redis_timeout_ms <= 0) {
     return absl::InvalidArgumentError("--redis-timeout-ms must be positive");
@@ -84,13 +92,12 @@ absl::StatusOr<Stores> MakeStores(const Options& options, int threads) {
   redis.client.pool_size = threads;  // at most one Redis call per HTTP worker at a time
   redis.client.timeout = std::chrono::milliseconds(options.redis_timeout_ms);
   auto store = std::make_unique<RedisStore>(redis);
-  // Not fatal: the server starts, /readyz says why it is not ready, and it serves once Redis
-  // answers.
-  if (absl::Status s = store->Ready(); s.ok()) {
-    LogInfo("one-time store: redis", {{"redis", url->Redacted()}});
-  }
+  // Logs "redis reachable" or "redis unavailable". Not fatal: the server starts, /readyz says
+  // why it is not ready, and it serves once Redis answers.
+  (void)store->Ready();
   stores.limiter = std::make_unique<LoginLimiter>(LoginLimiter::Limits{}, store.get());
   stores.one_time = std::move(store);
+  stores.store_name = url->Redacted();
   return stores;
 }
 
@@ -161,8 +168,7 @@ int Run(const Options& options) {
   LogInfo("token server started", {{"listen", listen},
                                    {"controller", client_options.controller_address},
                                    {"threads", std::to_string(threads)},
-                                   {"one_time_store",
-                                    options.redis_url.empty() ? "memory" : "redis"}});
+                                   {"one_time_store", stores->store_name}});
   int received = 0;
   sigwait(&signals, &received);
   LogInfo("shutting down", {{"signal", std::to_string(received)}});
