@@ -3,6 +3,7 @@
 #include <hiredis/hiredis.h>
 #include <openssl/sha.h>
 #include <poll.h>
+#include <signal.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -71,6 +72,13 @@ RedisScript::RedisScript(std::string source) : source_(std::move(source)) {
 }
 
 RedisClient::RedisClient(Options options) : options_(std::move(options)) {
+  // hiredis writes with write(2): a Redis that closed the connection between our liveness
+  // check and the write would raise SIGPIPE and end the process. The error is reported by
+  // write() (EPIPE) anyway, so ignore the signal unless the program set a handler.
+  struct sigaction current {};
+  if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+    signal(SIGPIPE, SIG_IGN);
+  }
   Metrics& m = Metrics::Global();
   m.DefineGauge("nauthera_store_up", "1 when the shared one-time store (Redis) answers, else 0");
   m.DefineCounter("nauthera_store_errors_total",
