@@ -5,14 +5,19 @@
 // ID tokens are verified with npm `jose` against the JWKS (code we did not write).
 //
 //   node replicas-flow.mjs COMMAND --a URL --b URL --client-id ID [--label TEXT] [--bench N]
+//                          [--session-file FILE]
+// --session-file: `shared` saves alice's session cookie there; `outage` uses it to reach the
+// authorize endpoint's no-password path, which must store a code.
 // COMMAND:
 //   shared    the cross-replica cases (replicas share a store); exit 1 on any FAIL
 //   separate  the same first case with two memory replicas: B must refuse A's code
 //   outage    the store is down: token endpoint 503 temporarily_unavailable, login 503
 //   flow      one full flow: sign in on B, redeem on A
-//   bench     N sequential refreshes on A; prints latency percentiles as JSON
+//   bench     N sequential refreshes on A and N on B, interleaved (so machine load falls
+//             on both alike); prints latency percentiles of each as JSON
 // Passwords come from ALICE_PASSWORD and BOB_PASSWORD.
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as jose from 'jose';
 
@@ -26,6 +31,7 @@ const A = opt('a');
 const B = opt('b');
 const clientId = opt('client-id');
 const label = opt('label', command);
+const sessionFile = opt('session-file');
 const redirectUri = 'http://localhost:8000';
 const alicePassword = process.env.ALICE_PASSWORD;
 const bobPassword = process.env.BOB_PASSWORD;
@@ -54,6 +60,17 @@ function htmlField(html, name) {
     .replace(/&lt;/g, '<').replace(/&gt;/g, '>');
 }
 
+function authorizeUrl(base, request, verifier) {
+  const url = new URL(`${base}/oauth2/authorize`);
+  for (const [k, v] of Object.entries({
+    response_type: 'code', client_id: clientId, redirect_uri: redirectUri,
+    scope: 'openid profile email groups', state: request.state, nonce: request.nonce,
+    code_challenge: b64url(createHash('sha256').update(verifier).digest()),
+    code_challenge_method: 'S256',
+  })) url.searchParams.set(k, v);
+  return url;
+}
+
 // GET /oauth2/authorize on `base`: the login form and its CSRF cookie, plus the PKCE
 // verifier, state and nonce of this request.
 async function loginForm(base) {
@@ -63,14 +80,7 @@ async function loginForm(base) {
     state: b64url(randomBytes(16)),
     nonce: b64url(randomBytes(16)),
   };
-  const url = new URL(`${base}/oauth2/authorize`);
-  for (const [k, v] of Object.entries({
-    response_type: 'code', client_id: clientId, redirect_uri: redirectUri,
-    scope: 'openid profile email groups', state: request.state, nonce: request.nonce,
-    code_challenge: b64url(createHash('sha256').update(verifier).digest()),
-    code_challenge_method: 'S256',
-  })) url.searchParams.set(k, v);
-  const res = await fetch(url, { redirect: 'manual' });
+  const res = await fetch(authorizeUrl(base, request, verifier), { redirect: 'manual' });
   const html = await res.text();
   expect(res.status === 200, `authorize on ${base} answered ${res.status}: ${html.slice(0, 200)}`);
   const cookie = (res.headers.getSetCookie() || []).map((c) => c.split(';')[0])
@@ -100,7 +110,9 @@ async function signIn(base) {
   expect(location.searchParams.get('state') === request.state, 'state does not match');
   const code = location.searchParams.get('code');
   expect(code, `no code in ${location}`);
-  return { ...request, code };
+  const session = (res.headers.getSetCookie() || []).map((c) => c.split(';')[0])
+    .find((c) => c.includes('session'));
+  return { ...request, code, session };
 }
 
 async function tokenRequest(base, params) {
@@ -138,6 +150,7 @@ async function shared() {
   let first;
   await check('code from a login on A is redeemed on B (PKCE), ID token verifies', async () => {
     first = await signIn(A);
+    if (sessionFile && first.session) writeFileSync(sessionFile, first.session);
     const res = await exchange(B, first);
     expect(res.status === 200, `exchange on B: ${res.status} ${JSON.stringify(res.body)}`);
     expect(res.body.refresh_token, 'no refresh token');
@@ -214,6 +227,19 @@ async function outage() {
       expectError(await refresh(base, b64url(randomBytes(32))), 503, 'temporarily_unavailable', 'refresh');
     });
   }
+  if (sessionFile && existsSync(sessionFile)) {
+    await check('store down: authorize with a session on B redirects with error=temporarily_unavailable', async () => {
+      const request = { state: b64url(randomBytes(16)), nonce: b64url(randomBytes(16)) };
+      const res = await fetch(authorizeUrl(B, request, b64url(randomBytes(32))), {
+        redirect: 'manual', headers: { cookie: readFileSync(sessionFile, 'utf8') },
+      });
+      expect(res.status === 302 || res.status === 303, `authorize answered ${res.status}`);
+      const location = new URL(res.headers.get('location'));
+      expect(location.searchParams.get('error') === 'temporarily_unavailable',
+        `redirect ${location} (RFC 6749 §4.1.2.1)`);
+      expect(location.searchParams.get('state') === request.state, 'state not returned');
+    });
+  }
   await check('store down: a login on A is refused with 503 (attempt limits fail closed)', async () => {
     const form = await loginForm(A);
     const res = await postLogin(A, form, 'alice', alicePassword);
@@ -230,28 +256,33 @@ async function flow() {
   });
 }
 
-// N sequential refreshes on A (each rotates: one lookup and one rotation in the store, and
-// an RS256 signature), timed from the client.
+// Sequential refreshes (each rotates: one lookup and one rotation in the store, and an RS256
+// signature), timed from the client, alternating between A and B request by request.
 async function bench() {
   const n = Number(opt('bench', '200'));
-  const flow = await signIn(A);
-  const start = await exchange(A, flow);
-  expect(start.status === 200, `exchange: ${start.status}`);
-  let token = start.body.refresh_token;
-  const times = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const res = await refresh(A, token);
-    times.push(performance.now() - t0);
-    expect(res.status === 200, `refresh ${i}: ${res.status} ${JSON.stringify(res.body)}`);
-    token = res.body.refresh_token;
+  const chains = [];
+  for (const base of [A, B]) {
+    const signedIn = await signIn(base);
+    const start = await exchange(base, signedIn);
+    expect(start.status === 200, `exchange on ${base}: ${start.status}`);
+    chains.push({ base, token: start.body.refresh_token, times: [] });
   }
-  times.sort((x, y) => x - y);
-  const pct = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  console.log(JSON.stringify({
-    n, p50_ms: +pct(0.5).toFixed(3), p95_ms: +pct(0.95).toFixed(3), p99_ms: +pct(0.99).toFixed(3),
-    mean_ms: +(times.reduce((s, x) => s + x, 0) / n).toFixed(3),
-  }));
+  for (let i = 0; i < n; i++) {
+    for (const chain of chains) {
+      const t0 = performance.now();
+      const res = await refresh(chain.base, chain.token);
+      chain.times.push(performance.now() - t0);
+      expect(res.status === 200, `refresh ${i} on ${chain.base}: ${res.status} ${JSON.stringify(res.body)}`);
+      chain.token = res.body.refresh_token;
+    }
+  }
+  const summary = (times) => {
+    times.sort((x, y) => x - y);
+    const pct = (p) => +times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(3);
+    return { n, p50_ms: pct(0.5), p90_ms: pct(0.9), p99_ms: pct(0.99),
+             mean_ms: +(times.reduce((s, x) => s + x, 0) / times.length).toFixed(3) };
+  };
+  console.log(JSON.stringify({ a: summary(chains[0].times), b: summary(chains[1].times) }));
 }
 
 const commands = { shared, separate, outage, flow, bench };
