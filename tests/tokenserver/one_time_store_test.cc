@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <type_traits>
 #include <thread>
 #include <vector>
 
@@ -306,6 +309,44 @@ TEMPLATE_TEST_CASE("login limits hold across replicas sharing the counters", "[s
   auto after_success = replica_a.RetryAfter("bob", "10.0.0.2", kNow + 3);
   REQUIRE(after_success.ok());
   CHECK(*after_success == 0);
+}
+
+}  // namespace nauthera
+
+namespace nauthera {
+
+// Not run by default (hidden tag): `tokenserver_store_tests "[.bench]"` prints the cost of
+// one code's life (PutCode + ConsumeCode) and one refresh (lookup + rotation) per backend.
+TEMPLATE_TEST_CASE("store latency of one code and one refresh", "[.bench]", MemoryBackend,
+                   RedisBackend) {
+  TestType backend;
+  constexpr int kRounds = 2000;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRounds; ++i) {
+    const std::string code = Sha256(absl::StrCat("bench-code-", i));
+    std::string family;
+    REQUIRE(backend.a()->PutCode(code, Grant()).ok());
+    REQUIRE(backend.b()->ConsumeCode(code, kNow + 1, &family).ok());
+  }
+  auto codes = std::chrono::steady_clock::now() - start;
+  std::string current = Sha256("bench-rt-0");
+  REQUIRE(backend.a()->CreateFamily(Family("fam-bench"), current).ok());
+  start = std::chrono::steady_clock::now();
+  for (int i = 1; i <= kRounds; ++i) {
+    auto lookup = backend.b()->LookupRefreshToken(current, kNow + i, 30);
+    REQUIRE(lookup.ok());
+    REQUIRE(lookup->use == RefreshTokenUse::kCurrent);
+    std::string next = Sha256(absl::StrCat("bench-rt-", i));
+    REQUIRE(backend.a()->RotateRefreshToken("fam-bench", current, next, "{}", kNow + i).ok());
+    current = next;
+  }
+  auto refreshes = std::chrono::steady_clock::now() - start;
+  auto micros = [](auto d) {
+    return std::chrono::duration<double, std::micro>(d).count() / kRounds;
+  };
+  std::printf("store latency (%s): code put+consume %.1f us, refresh lookup+rotate %.1f us\n",
+              std::is_same_v<TestType, MemoryBackend> ? "memory" : "redis", micros(codes),
+              micros(refreshes));
 }
 
 }  // namespace nauthera
