@@ -23,10 +23,17 @@ import sys
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 FENCE = re.compile(r"^(```+|~~~+)\s*([\w+-]*)\s*$")
+QUOTE = re.compile(r"^>[ ]?")
+
+
+def unquote(text):
+    """The text with Markdown blockquote markers removed (blocks inside notes count too)."""
+    return "\n".join(QUOTE.sub("", line) for line in text.split("\n"))
 
 
 def blocks(text):
-    """(heading path, level, heading, language, body) for each fenced block, in order."""
+    """(heading, level, language, body) for each fenced block, in order."""
+    text = unquote(text)
     out = []
     heading, level = "", 0
     lines = text.split("\n")
@@ -52,7 +59,7 @@ def blocks(text):
 
 def section_lines(text, heading):
     """The lines of the section under HEADING (without the heading line), or None."""
-    lines = text.split("\n")
+    lines = unquote(text).split("\n")
     start, level, fence = None, 0, None
     for n, line in enumerate(lines):
         # A "# comment" inside a fenced block is not a heading.

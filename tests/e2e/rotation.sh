@@ -74,9 +74,9 @@ rotation_case() {
   local i ts
   for i in 1 2; do
     ts=$(now_ms)
-    # As docs/kubectl-guide.md says, with a new value each time.
-    kadm annotate secret nauthera-signing-keys -n nauthera-system "auth.nauthera.io/rotate=e2e-$i-$(date +%s)" --overwrite >/dev/null ||
-      { fail rotation "kubectl annotate failed"; break; }
+    # The command of docs/kubectl-guide.md ("Signing-key rotation"); its value is the time.
+    guide admin "$(block "Signing-key rotation" 1)"
+    [[ $RC -eq 0 ]] || { fail rotation "the guide's kubectl annotate failed" "$(outputs)"; break; }
     local before="${kids[-1]}" now_kid=""
     # The new key appears in the JWKS first (PUBLISHED), then signs (ACTIVE).
     if ! wait_for 60 bash -c "curl -s --cacert '$ISSUER_CA' '$ISSUER/oauth2/jwks' | jq -e '[.keys[].kid] | length > ${#kids[@]}'"; then
