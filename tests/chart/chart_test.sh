@@ -291,8 +291,8 @@ mtls_files() {
 }
 
 # start_pair NAME NS FULLNAME ISSUER_PORT [controller flags]: the controller under the chart's
-# SA with the chart's server certificate, and a token server with the chart's client
-# certificate, on loopback. Sets ${NAME}_CPID ${NAME}_TPID ${NAME}_HTTP ${NAME}_ISSUER.
+# SA with the chart's server certificate on loopback (start_ts adds a token server with the
+# chart's client certificate). Sets ${NAME}_CPID ${NAME}_HTTP ${NAME}_GRPC ${NAME}_ISSUER.
 start_pair() {
   local name="$1" ns="$2" full="$3" port="$4"; shift 4
   local grpc http dir="$WORK/$name"
@@ -306,15 +306,24 @@ start_pair() {
     --grpc-client-ca="$dir/mtls/controller-ca.crt" --http-listen="http://127.0.0.1:$http" \
     --state-dir="$dir/state" "$@" >>"$dir/controller.log" 2>&1 &
   printf -v "${name}_CPID" '%s' "$!"; PIDS+=("$!")
-  "$TOKENSERVER" --controller="127.0.0.1:$grpc" --grpc-tls-ca="$dir/mtls/tokenserver-ca.crt" \
-    --grpc-tls-cert="$dir/mtls/tokenserver-tls.crt" --grpc-tls-key="$dir/mtls/tokenserver-tls.key" \
-    --listen="https://127.0.0.1:$port" --tls-cert-file="$WORK/https/tls.crt" \
-    --tls-key-file="$WORK/https/tls.key" >>"$dir/tokenserver.log" 2>&1 &
-  printf -v "${name}_TPID" '%s' "$!"; PIDS+=("$!")
   printf -v "${name}_HTTP" '%s' "$http"
+  printf -v "${name}_GRPC" '%s' "$grpc"
   printf -v "${name}_ISSUER" '%s' "https://127.0.0.1:$port"
 }
+# start_ts NAME: the token server of start_pair NAME, once its controller is ready. (Started
+# before, a token server with mTLS does not connect when the controller comes up: see the
+# report of this test's author; the plain-text stream reconnects within a second.)
+start_ts() {
+  local name="$1" dir="$WORK/$1" grpc_var="$1_GRPC" issuer_var="$1_ISSUER"
+  local grpc="${!grpc_var}" issuer="${!issuer_var}"
+  "$TOKENSERVER" --controller="127.0.0.1:$grpc" --grpc-tls-ca="$dir/mtls/tokenserver-ca.crt" \
+    --grpc-tls-cert="$dir/mtls/tokenserver-tls.crt" --grpc-tls-key="$dir/mtls/tokenserver-tls.key" \
+    --listen="$issuer" --tls-cert-file="$WORK/https/tls.crt" \
+    --tls-key-file="$WORK/https/tls.key" >>"$dir/tokenserver.log" 2>&1 &
+  printf -v "${name}_TPID" '%s' "$!"; PIDS+=("$!")
+}
 stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+status_says() { curl -sf "http://127.0.0.1:$1/status" | grep -qF "$2"; }  # HTTP_PORT TEXT
 curl_ts() { curl -s --max-time 5 --cacert "$WORK/https/ca.crt" "$@"; }
 token_code() {  # ISSUER CLIENT_ID CLIENT_SECRET
   curl_ts -o "$WORK/token.json" -w '%{http_code}' -X POST "$1/oauth2/token" \
@@ -462,6 +471,7 @@ case_controller() {
   wait_for 10 has_status clusterauthpolicy "" "$CL_FULL-default" || missing+=("ClusterAuthPolicy status")
   wait_for 10 has_status nautherauser "" alice || missing+=("NautheraUser status")
   ((${#missing[@]} == 0)) || { fail controller "missing: ${missing[*]}" "$(tail -n 20 "$WORK/CL/controller.log")"; return; }
+  start_ts CL
   if ! wait_for 30 curl_ts -f "$CL_ISSUER/readyz"; then
     fail controller "token server not ready with the chart's client certificate" "$(tail -n 20 "$WORK/CL/tokenserver.log")"; return
   fi
@@ -574,7 +584,8 @@ case_ns_can_i() {
   can_i "$sa" yes delete secrets -n "$NS_NS"
   can_i "$sa" yes create events.events.k8s.io -n "$NS_NS"
   can_i "$sa" yes list clusterauthpolicies.auth.nauthera.io
-  can_i "$sa" yes update nautherausers.auth.nauthera.io --subresource=status
+  can_i "$sa" no update nautherausers.auth.nauthera.io --subresource=status
+  can_i "$sa" no update clusterauthpolicies.auth.nauthera.io --subresource=status
   can_i "$sa" yes watch namespaces/"$NS_NS"
   can_i "$sa" yes create leases.coordination.k8s.io -n "$NS_NS"
   can_i "$sa" no list oidcclients.auth.nauthera.io -n ci-cd
@@ -655,14 +666,20 @@ YAML
   kubectl get secret nauthera-signing-keys -n "$NS_NS" >/dev/null 2>&1 || missing+=("signing-key Secret in $NS_NS")
   [[ -n "$(secret_field "$NS_NS" team-bot-credentials client_secret)" ]] || missing+=("team-bot-credentials")
   [[ -n "$(secret_field "$NS_NS" kubectl-credentials client_id)" ]] || missing+=("kubectl-credentials")
-  wait_for 10 has_status clusterauthpolicy "" "$NS_FULL-default" || missing+=("ClusterAuthPolicy status")
-  wait_for 10 ready_is nautherauser "" carol True || missing+=("NautheraUser carol Ready (password Secret in $NS_NS)")
+  # Cluster-scoped kinds: read (they govern and sign in here), their status left alone.
+  wait_for 10 status_says "$NS_HTTP" 'can sign in as \"carol\"' ||
+    missing+=("NautheraUser carol able to sign in (password Secret in $NS_NS) in /status")
+  wait_for 10 status_says "$NS_HTTP" "governed by ClusterAuthPolicy/$NS_FULL-default" ||
+    missing+=("clients governed by the chart's ClusterAuthPolicy")
   ((${#missing[@]} == 0)) || { fail ns-controller "missing: ${missing[*]}" "$(tail -n 20 "$WORK/NS/controller.log")"; return; }
-  # Outside team-a nothing is written: no Secret, no status for ci-cd/outsider.
+  # Outside team-a nothing is written: no Secret, no status for ci-cd/outsider, none for the
+  # cluster-scoped ClusterAuthPolicy and NautheraUser.
   sleep 2
-  if kubectl get secret outsider-credentials -n ci-cd >/dev/null 2>&1 || has_status nautheraserviceaccount ci-cd outsider; then
+  if kubectl get secret outsider-credentials -n ci-cd >/dev/null 2>&1 || has_status nautheraserviceaccount ci-cd outsider ||
+     has_status clusterauthpolicy "" "$NS_FULL-default" || has_status nautherauser "" carol; then
     fail ns-controller "the namespace-scoped controller wrote outside $NS_NS"; return
   fi
+  start_ts NS
   if ! wait_for 30 curl_ts -f "https://127.0.0.1:$NS_PORT/readyz"; then
     fail ns-controller "token server not ready" "$(tail -n 20 "$WORK/NS/tokenserver.log")"; return
   fi
@@ -674,7 +691,7 @@ YAML
   fi
   stop_pid "$NS_CPID"; stop_pid "$NS_TPID"
   local out; out=$("$HELM" uninstall team -n "$NS_NS" 2>&1) || { fail ns-controller "helm uninstall" "$out"; return; }
-  pass "ns-controller (ready in $ready_ms ms; keys, credentials, status incl. cluster-scoped NautheraUser and ClusterAuthPolicy; nothing written in ci-cd; token issued; uninstalled)"
+  pass "ns-controller (ready in $ready_ms ms; keys, credentials, status in $NS_NS; carol signs in with her Secret in $NS_NS; no status written for cluster-scoped kinds nor anything in ci-cd; token issued; uninstalled)"
 }
 
 for c in install can-i controller upgrade uninstall ns-install ns-can-i ns-controller; do

@@ -250,8 +250,6 @@ def case_namespace(docs, opts):
     granted = perms(crs[0]["rules"]) if crs else set()
     allowed_cluster = {("auth.nauthera.io", r, v, "*") for r in ("clusterauthpolicies", "nautherausers")
                        for v in ("list", "watch")} | \
-                      {("auth.nauthera.io", r + "/status", "update", "*")
-                       for r in ("clusterauthpolicies", "nautherausers")} | \
                       {("", "namespaces", v, watch) for v in ("list", "watch")}
     check(granted == allowed_cluster, f"namespace scope ClusterRole is exactly {sorted(allowed_cluster)}; got {sorted(granted)}")
     check(not any(p[1] == "secrets" for p in granted), "namespace scope: no Secrets cluster-wide")
