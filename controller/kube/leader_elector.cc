@@ -83,7 +83,8 @@ void LeaderElector::Lead() {
     absl::MutexLock lock(&mu_);
     leading_ = true;
   }
-  LogInfo("kube: leading", {{"lease", options_.lease_name}, {"identity", options_.identity}});
+  LogInfo("became the leader",
+          {{"lease", options_.lease_name}, {"identity", options_.identity}});
   if (callbacks_.on_started_leading) callbacks_.on_started_leading();
   absl::Time renewed = absl::Now();
   while (cancel_.SleepFor(options_.retry_period)) {
@@ -102,7 +103,7 @@ void LeaderElector::Lead() {
     leading_ = false;
   }
   if (cancel_.cancelled()) Release();
-  LogInfo("kube: stopped leading",
+  LogInfo("stopped being the leader",
           {{"lease", options_.lease_name}, {"identity", options_.identity}});
   if (callbacks_.on_stopped_leading) callbacks_.on_stopped_leading();
 }

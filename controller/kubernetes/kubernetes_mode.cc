@@ -39,13 +39,14 @@ absl::StatusOr<std::unique_ptr<KubernetesMode>> KubernetesMode::Start(
   mode->client_ = std::move(client);
   // 2. Leader election first, so the store knows whether it may write.
   if (options.leader_elect) {
-    LeaderElector::Options elector_options;
-    elector_options.ns = mode->ns_;
+    kube::LeaderElectorOptions elector_options;
+    elector_options.lease_namespace = mode->ns_;
     elector_options.identity = mode->identity_;
     elector_options.lease_duration = options.lease_duration;
     elector_options.renew_deadline = options.lease_duration * 2 / 3;
     elector_options.retry_period = std::max(options.lease_duration / 5, absl::Milliseconds(200));
-    mode->elector_ = std::make_unique<LeaderElector>(mode->client_.get(), elector_options);
+    ASSIGN_OR_RETURN(mode->elector_, kube::LeaderElector::Create(mode->client_.get(),
+                                                                 elector_options, {}));
     mode->elector_->Start();
   }
   // 3. The watches.

@@ -12,9 +12,9 @@
 #include "controller/app/options.h"
 #include "controller/keys/key_ring.h"
 #include "controller/kube/kube_client.h"
+#include "controller/kube/leader_elector.h"
 #include "controller/kubernetes/kubernetes_credential_store.h"
 #include "controller/kubernetes/kubernetes_source.h"
-#include "controller/kubernetes/leader_elector.h"
 #include "controller/kubernetes/status_writer.h"
 
 namespace nauthera::controller {
@@ -54,7 +54,7 @@ class KubernetesMode {
   std::unique_ptr<KubernetesSource> source_;
   std::unique_ptr<KubernetesCredentialStore> store_;
   std::unique_ptr<KeyRing> keys_;
-  std::unique_ptr<LeaderElector> elector_;
+  std::unique_ptr<kube::LeaderElector> elector_;
   std::unique_ptr<StatusWriter> status_writer_;
 };
 
