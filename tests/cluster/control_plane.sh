@@ -263,6 +263,37 @@ cp_start() {
     "kube-controller-manager $(_cp_secs $((t_cm - t_api))) s) at $CP_APISERVER_URL"
 }
 
+# cp_tools [LOG]: the Kubernetes programs from scripts/k8s-tools.sh (built into its cache the
+# first time: 15-25 min on 2 cores); exports CP_BIN and puts it first on PATH. When they cannot
+# be built here, prints SKIP with the script's last words and returns 77 (ctest's skip code).
+cp_tools() {
+  local log="${1:-/dev/null}" t0
+  t0=$(date +%s)
+  if ! CP_BIN="$("$_CP_ROOT/scripts/k8s-tools.sh" 2>"$log")" || [[ -z "$CP_BIN" ]]; then
+    echo "SKIP: the Kubernetes programs could not be built (needs Go and the Go module proxy);"
+    echo "      scripts/k8s-tools.sh said:"
+    tail -n 15 "$log" | sed 's/^/      /'
+    return 77
+  fi
+  export CP_BIN PATH="$CP_BIN:$PATH"
+  CP_TOOLS_SECONDS=$(($(date +%s) - t0))
+}
+
+# cp_install_crds: applies charts/nauthera/crds/ and waits until they are Established.
+cp_install_crds() {
+  "$CP_BIN/kubectl" apply -f "$_CP_ROOT/charts/nauthera/crds/" >/dev/null &&
+    "$CP_BIN/kubectl" wait --for=condition=Established crd -l app.kubernetes.io/part-of=nauthera \
+      --timeout=60s >/dev/null
+}
+
+# cp_start_with_crds WORKDIR [TOOLS_LOG]: cp_tools, cp_start, cp_install_crds. Returns 77 when
+# the programs cannot be built, 1 when the control plane or the CRDs fail.
+cp_start_with_crds() {
+  cp_tools "${2:-}" || return $?
+  cp_start "$1" || { echo "FAIL control plane did not start"; return 1; }
+  cp_install_crds || { echo "FAIL the CRDs were not Established within 60 s"; return 1; }
+}
+
 _cp_secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 
 # _cp_kill_group NAME PGID: SIGTERM to the group, SIGKILL after 10 s.

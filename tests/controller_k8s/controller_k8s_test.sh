@@ -20,142 +20,18 @@
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-BUILD=""
-WORK=""
-KEEP=0
-while (($#)); do
-  case "$1" in
-    --build-dir) BUILD="$2"; shift 2 ;;
-    --work-dir) WORK="$2"; shift 2 ;;
-    --keep) KEEP=1; shift ;;
-    *) echo "usage: $0 --build-dir DIR [--work-dir DIR] [--keep]" >&2; exit 2 ;;
-  esac
-done
-[[ -n "$BUILD" ]] || { echo "--build-dir is required" >&2; exit 2; }
-CONTROLLER="$BUILD/controller/nauthera-controller"
-TOKENSERVER="$BUILD/tokenserver/nauthera-tokenserver"
-for p in "$CONTROLLER" "$TOKENSERVER"; do
-  [[ -x "$p" ]] || { echo "missing $p (build it first)" >&2; exit 2; }
-done
-[[ -n "$WORK" ]] || WORK="$(mktemp -d "${TMPDIR:-/tmp}/nauthera-ck8s.XXXXXX")"
-rm -rf "$WORK"; mkdir -p "$WORK"
-
-# shellcheck source=../cluster/control_plane.sh
-source "$ROOT/tests/cluster/control_plane.sh"
-
-PASSED=0; FAILED=0
-pass() { echo "PASS $1"; PASSED=$((PASSED + 1)); }
-fail() {
-  echo "FAIL $1: $2"; FAILED=$((FAILED + 1))
-  if [[ -n "${3:-}" ]]; then sed 's/^/    | /' <<<"$3" | head -n 30; fi
-}
-now_ms() { date +%s%3N; }
-# wait_for SECONDS CMD...: polls CMD every 0.1 s until it succeeds.
-wait_for() {
-  local deadline=$(($(now_ms) + $1 * 1000)); shift
-  until "$@" >/dev/null 2>&1; do
-    (($(now_ms) > deadline)) && return 1
-    sleep 0.1
-  done
-}
-free_port() {
-  python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-  cp_stop "$WORK"
-  if ((FAILED == 0 && KEEP == 0)); then rm -rf "$WORK"; else echo "logs kept in $WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# --- The control plane.
-if ! CP_BIN="$("$ROOT/scripts/k8s-tools.sh" 2>"$WORK/k8s-tools.log")" || [[ -z "$CP_BIN" ]]; then
-  echo "SKIP: the Kubernetes programs could not be built; scripts/k8s-tools.sh said:"
-  tail -n 15 "$WORK/k8s-tools.log" | sed 's/^/      /'
-  trap - EXIT; rm -rf "$WORK"; exit 77
-fi
-export CP_BIN PATH="$CP_BIN:$PATH"
-t0=$(now_ms)
-cp_start "$WORK/cp" || { echo "FAIL control plane did not start"; exit 1; }
-echo "control plane up in $(($(now_ms) - t0)) ms"
-
-# --- CRDs, namespaces, policies (the quickstart's), the controller's identity.
-kubectl apply -f "$ROOT/charts/nauthera/crds/" >/dev/null
-kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
-kubectl apply -f "$ROOT/examples/quickstart/00-namespaces.yaml" \
-  -f "$ROOT/examples/quickstart/10-cluster-auth-policy.yaml" \
-  -f "$ROOT/examples/quickstart/21-ci-policy.yaml" >/dev/null
-kubectl create namespace apps >/dev/null
-
-# make_identity SA RBAC_FILE: a service account bound to RBAC_FILE's rules (its subjects
-# renamed to SA), and a kubeconfig $WORK/SA.kubeconfig with its token.
-make_identity() {
-  local sa="$1" rbac="$2" token kc="$WORK/$1.kubeconfig"
-  kubectl create serviceaccount "$sa" -n nauthera-system >/dev/null
-  sed -e "s/name: nauthera-controller\$/name: $sa/" \
-      -e "s/name: nauthera-controller-leader-election\$/name: $sa-leader-election/" "$rbac" |
-    kubectl apply -f - >/dev/null
-  token=$(kubectl create token "$sa" -n nauthera-system --duration=1h)
-  KUBECONFIG="$kc" kubectl config set-cluster c --server="$CP_APISERVER_URL" \
-    --certificate-authority="$CP_CA_FILE" --embed-certs=true >/dev/null
-  KUBECONFIG="$kc" kubectl config set-credentials c --token="$token" >/dev/null
-  KUBECONFIG="$kc" kubectl config set-context c --cluster=c --user=c \
-    --namespace=nauthera-system >/dev/null
-  KUBECONFIG="$kc" kubectl config use-context c >/dev/null
-}
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
+ck8s_parse_args "$@"
+ck8s_setup controller_k8s
 make_identity nauthera-controller "$HERE/rbac.yaml"
 
-TS_PORT=$(free_port)
-ISSUER="http://127.0.0.1:$TS_PORT"
-# start_controller NAME SA [extra flags]: sets ${NAME}_PID, ${NAME}_GRPC, ${NAME}_HTTP.
-start_controller() {
-  local name="$1" sa="$2"; shift 2
-  local grpc http
-  grpc=$(free_port); http=$(free_port)
-  "$CONTROLLER" --kubeconfig="$WORK/$sa.kubeconfig" --namespace=nauthera-system \
-    --issuer-url="$ISSUER" --grpc-listen="127.0.0.1:$grpc" \
-    --http-listen="http://127.0.0.1:$http" "$@" >>"$WORK/$name.log" 2>&1 &
-  local pid=$!
-  PIDS+=("$pid")
-  printf -v "${name}_PID" '%s' "$pid"
-  printf -v "${name}_GRPC" '%s' "$grpc"
-  printf -v "${name}_HTTP" '%s' "$http"
-}
-stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 LEADER_FLAGS=(--leader-elect --leader-elect-lease-duration=3s)
-
 start_controller A nauthera-controller "${LEADER_FLAGS[@]}"
 if ! wait_for 30 curl -sf "http://127.0.0.1:$A_HTTP/readyz"; then
   fail controller-start "controller A not ready in 30 s" "$(tail -n 20 "$WORK/A.log")"; exit 1
 fi
-"$TOKENSERVER" --controller="127.0.0.1:$A_GRPC" --listen="$ISSUER" >>"$WORK/ts.log" 2>&1 &
-TS_PID=$!; PIDS+=("$TS_PID")
-wait_for 30 curl -sf "$ISSUER/readyz" || { fail tokenserver "not ready" "$(tail "$WORK/ts.log")"; exit 1; }
-
-secret_field() {  # NS NAME FIELD: the decoded data field of a Secret
-  kubectl get secret "$2" -n "$1" -o jsonpath="{.data.$3}" 2>/dev/null | base64 -d
-}
-ready_of() {  # KIND NS NAME: "True"/"False"
-  kubectl get "$1" "$3" -n "$2" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'
-}
-# ready_is KIND NS NAME WANT: evaluated on every poll (unlike `test "$(ready_of ...)"`).
-ready_is() { [[ "$(ready_of "$1" "$2" "$3")" == "$4" ]]; }
-message_of() {
-  kubectl get "$1" "$3" -n "$2" -o jsonpath='{.status.conditions[?(@.type=="Ready")].message}'
-}
-token_code() {  # CLIENT_ID CLIENT_SECRET: the HTTP status of a client_credentials request
-  curl -s -o "$WORK/token.json" -w '%{http_code}' --max-time 5 -X POST "$ISSUER/oauth2/token" \
-    -d grant_type=client_credentials -d "client_id=$1" -d "client_secret=$2" \
-    -d "scope=openid email groups"
-}
-is_code() { [[ "$(token_code "$1" "$2")" == "$3" ]]; }
+start_tokenserver "$A_GRPC" || { fail tokenserver "not ready" "$(tail "$WORK/ts.log")"; exit 1; }
 
 # --- guide
 case_guide() {
@@ -322,9 +198,7 @@ case_restart() {
   wait_for 30 curl -sf "http://127.0.0.1:$A_HTTP/readyz" || { fail restart "not ready again"; return; }
   # The token server reconnects to the new port.
   stop_pid "$TS_PID"
-  "$TOKENSERVER" --controller="127.0.0.1:$A_GRPC" --listen="$ISSUER" >>"$WORK/ts.log" 2>&1 &
-  TS_PID=$!; PIDS+=("$TS_PID")
-  wait_for 30 curl -sf "$ISSUER/readyz" || { fail restart "token server not ready"; return; }
+  start_tokenserver "$A_GRPC" || { fail restart "token server not ready"; return; }
   local kid2; kid2=$(curl -s "$ISSUER/oauth2/jwks" | python3 -c 'import json,sys; print(json.load(sys.stdin)["keys"][0]["kid"])')
   sleep 1  # give a regenerating controller the chance to show itself
   if [[ "$(secret_field ci-cd ci-deployer-credentials client_secret)" != "$secret" ]]; then

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# nauthera-controller in Kubernetes mode when the API server misbehaves -- on the real control
+# plane (tests/cluster/control_plane.sh) with a real nauthera-tokenserver, under the RBAC of
+# rbac.yaml:
+#   apiserver-restart  kube-apiserver restarted under the running controller: a client created
+#                      and a policy edited right after the restart are reconciled; no Secret is
+#                      regenerated; the controller never exits
+#   compaction         the controller is frozen (SIGSTOP) while objects change, etcd is
+#                      compacted past every revision it saw and kube-apiserver restarted (its
+#                      watch cache then starts after the compaction): on waking, its watches get
+#                      410 Gone, it lists again and misses none of the changes made meanwhile
+#                      (a create before and after the compaction, a policy edit, a delete)
+# Prints PASS/FAIL per case with timings; exit 0 only if all pass, 77 (ctest SKIP) when the
+# Kubernetes programs cannot be built here.
+#
+# Usage: controller_k8s_resilience_test.sh --build-dir DIR [--work-dir DIR] [--keep]
+set -uo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
+ck8s_parse_args "$@"
+ck8s_setup controller_k8s_resilience
+CTL="$ROOT/tests/kube/apiserver_ctl.sh"
+make_identity nauthera-controller "$HERE/rbac.yaml"
+
+kubectl apply -f "$ROOT/examples/quickstart/20-ci-deployer.yaml" \
+  -f "$ROOT/examples/quickstart/30-kubectl-client.yaml" \
+  -f "$ROOT/examples/quickstart/40-users.yaml" >/dev/null
+# A client asking for a scope no policy allows yet (the restart case allows it).
+kubectl apply -f - >/dev/null <<'YAML'
+apiVersion: auth.nauthera.io/v1alpha1
+kind: OidcClient
+metadata: {name: deployer-ui, namespace: apps}
+spec:
+  redirectUris: ["http://localhost:8000"]
+  allowedScopes: [openid, deploy]
+  grantTypes: [authorization_code]
+  pkce: {required: true}
+  authMethod: none
+YAML
+
+start_controller A nauthera-controller
+if ! wait_for 30 curl -sf "http://127.0.0.1:$A_HTTP/readyz"; then
+  fail controller-start "controller A not ready in 30 s" "$(tail -n 20 "$WORK/A.log")"; exit 1
+fi
+start_tokenserver "$A_GRPC" || { fail tokenserver "not ready" "$(tail "$WORK/ts.log")"; exit 1; }
+if ! wait_for 20 ready_is nautheraserviceaccount ci-cd ci-deployer True ||
+   ! wait_for 10 ready_is oidcclient apps deployer-ui False; then
+  fail setup "quickstart objects not reconciled" "$(kubectl get nsa,oidcclients -A; tail -n 20 "$WORK/A.log")"
+  exit 1
+fi
+
+alive() { kill -0 "$1" 2>/dev/null && [[ "$(ps -o stat= -p "$1")" != Z* ]]; }
+expired_count() { grep -c "watch expired" "$WORK/A.log"; }
+apply_nsa() {  # NS NAME
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: auth.nauthera.io/v1alpha1
+kind: NautheraServiceAccount
+metadata: {name: $2, namespace: $1}
+spec: {allowedScopes: [openid, email, groups]}
+YAML
+}
+set_default_scopes() {  # SCOPE...: the default ClusterAuthPolicy's allowedScopes
+  local list; list=$(printf '"%s",' "$@")
+  kubectl patch clusterauthpolicy default --type=merge \
+    -p "{\"spec\":{\"allowedScopes\":[${list%,}]}}" >/dev/null
+}
+grants() {  # NS NAME: the token server grants NAME's credentials from its Secret
+  is_code "$(secret_field "$1" "$2-credentials" client_id)" \
+    "$(secret_field "$1" "$2-credentials" client_secret)" 200
+}
+
+# --- apiserver-restart
+case_apiserver_restart() {
+  local secret rv t0 t_up t_done out
+  secret=$(secret_field ci-cd ci-deployer-credentials client_secret)
+  rv=$(kubectl get secret ci-deployer-credentials -n ci-cd -o jsonpath='{.metadata.resourceVersion}')
+  t0=$(now_ms)
+  if ! out=$(bash "$CTL" restart "$WORK/cp" 2>&1); then
+    fail apiserver-restart "kube-apiserver did not come back" "$out"; return
+  fi
+  t_up=$(now_ms)
+  # Right after the restart, before the controller's watches are back.
+  apply_nsa ci-cd after-restart
+  set_default_scopes openid profile email groups offline_access deploy
+  if ! wait_for 30 ready_is nautheraserviceaccount ci-cd after-restart True ||
+     ! wait_for 10 ready_is oidcclient apps deployer-ui True; then
+    fail apiserver-restart "changes made after the restart not reconciled in 30 s" \
+      "$(kubectl get nsa,oidcclients -A; tail -n 20 "$WORK/A.log")"
+    return
+  fi
+  t_done=$(now_ms)
+  if ! wait_for 10 grants ci-cd after-restart; then
+    fail apiserver-restart "the token server does not grant after-restart's token"; return
+  fi
+  if [[ "$(secret_field ci-cd ci-deployer-credentials client_secret)" != "$secret" ||
+        "$(kubectl get secret ci-deployer-credentials -n ci-cd -o jsonpath='{.metadata.resourceVersion}')" != "$rv" ]]; then
+    fail apiserver-restart "ci-deployer's Secret was rewritten"; return
+  fi
+  if ! alive "$A_PID"; then fail apiserver-restart "the controller exited"; return; fi
+  if ! grants ci-cd ci-deployer; then fail apiserver-restart "ci-deployer no longer granted"; return; fi
+  pass "apiserver-restart (apiserver down and ready again in $((t_up - t0)) ms; a new client and a policy edit made right after reconciled in $((t_done - t_up)) ms; ci-deployer's Secret untouched (resourceVersion $rv); controller still running)"
+}
+
+# --- compaction (expired watch)
+case_compaction() {
+  local before rev1 rev2 t0 t_done old_id old_secret out
+  before=$(expired_count)
+  old_id=$(secret_field ci-cd after-restart-credentials client_id)
+  old_secret=$(secret_field ci-cd after-restart-credentials client_secret)
+  [[ -n "$old_id" ]] || { fail compaction "after-restart has no Secret (the restart case failed?)"; return; }
+  kill -STOP "$A_PID"
+  # While frozen: a create; compaction; the API server restarted (its watch cache now starts
+  # after the compaction); a create, a policy edit and a delete; compaction again.
+  apply_nsa ci-cd stale-before
+  rev1=$(bash "$CTL" compact "$WORK/cp")
+  if ! out=$(bash "$CTL" restart "$WORK/cp" 2>&1); then
+    kill -CONT "$A_PID"; fail compaction "kube-apiserver did not come back" "$out"; return
+  fi
+  apply_nsa ci-cd stale-after
+  set_default_scopes openid profile email groups offline_access
+  kubectl delete nautheraserviceaccount after-restart -n ci-cd --wait=false >/dev/null
+  rev2=$(bash "$CTL" compact "$WORK/cp")
+  t0=$(now_ms)
+  kill -CONT "$A_PID"
+  if ! wait_for 30 ready_is nautheraserviceaccount ci-cd stale-before True ||
+     ! wait_for 30 ready_is nautheraserviceaccount ci-cd stale-after True ||
+     ! wait_for 30 ready_is oidcclient apps deployer-ui False ||
+     ! wait_for 30 is_code "$old_id" "$old_secret" 401; then
+    fail compaction "a change made while the watch was stale was missed" \
+      "$(kubectl get nsa,oidcclients -A; token_code "$old_id" "$old_secret"; grep -i "expired\|relist\|failed" "$WORK/A.log" | tail -n 15)"
+    return
+  fi
+  t_done=$(now_ms)
+  if ! wait_for 10 grants ci-cd stale-after; then
+    fail compaction "the token server does not grant stale-after's token"; return
+  fi
+  local after; after=$(expired_count)
+  if ((after <= before)); then
+    fail compaction "no watch got 410 Gone (no 'watch expired' in the log)" "$(tail -n 20 "$WORK/A.log")"
+    return
+  fi
+  if ! alive "$A_PID"; then fail compaction "the controller exited"; return; fi
+  local resources
+  resources=$(grep "watch expired" "$WORK/A.log" | tail -n $((after - before)) |
+    grep -o '"resource":"[a-z]*"' | cut -d'"' -f4 | sort -u | tr '\n' ' ')
+  pass "compaction (etcd compacted to revisions $rev1 and $rev2 while the controller was frozen; $((after - before)) watches got 410 Gone and listed again [${resources% }]; all 4 changes applied $((t_done - t0)) ms after it woke)"
+}
+
+# CK8S_CASES="compaction" runs only that (for debugging).
+for c in ${CK8S_CASES:-apiserver_restart compaction}; do
+  t=$(now_ms)
+  "case_$c"
+  echo "  ($c: $(($(now_ms) - t)) ms)"
+done
+echo "controller_k8s_resilience: $PASSED passed, $FAILED failed"
+((FAILED == 0))
