@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# nauthera-controller in Kubernetes mode when the API server misbehaves -- on the real control
-# plane (tests/cluster/control_plane.sh) with a real nauthera-tokenserver, under the RBAC of
-# rbac.yaml:
+# nauthera-controller in Kubernetes mode when the API server misbehaves, and how fast changes
+# reach the token server -- on the real control plane (tests/cluster/control_plane.sh) with a
+# real nauthera-tokenserver, under the RBAC of rbac.yaml:
 #   apiserver-restart  kube-apiserver restarted under the running controller: a client created
 #                      and a policy edited right after the restart are reconciled; no Secret is
 #                      regenerated; the controller never exits
@@ -10,6 +10,9 @@
 #                      watch cache then starts after the compaction): on waking, its watches get
 #                      410 Gone, it lists again and misses none of the changes made meanwhile
 #                      (a create before and after the compaction, a policy edit, a delete)
+#   latency            20 x: create a NautheraServiceAccount -> the token server grants a token
+#                      with the credentials from its Secret; delete it -> refused (median, worst);
+#                      again with --poll-interval=50ms (the default 500 ms dominates)
 # Prints PASS/FAIL per case with timings; exit 0 only if all pass, 77 (ctest SKIP) when the
 # Kubernetes programs cannot be built here.
 #
@@ -148,8 +151,33 @@ case_compaction() {
   pass "compaction (etcd compacted to revisions $rev1 and $rev2 while the controller was frozen; $((after - before)) watches got 410 Gone and listed again [${resources% }]; all 4 changes applied $((t_done - t0)) ms after it woke)"
 }
 
+# --- latency
+# restart_a [flags]: controller A again (same identity) and a token server on it.
+restart_a() {
+  stop_pid "$TS_PID"; stop_pid "$A_PID"
+  start_controller A nauthera-controller "$@"
+  wait_for 30 curl -sf "http://127.0.0.1:$A_HTTP/readyz" && start_tokenserver "$A_GRPC"
+}
+case_latency() {
+  kubectl create namespace latency >/dev/null
+  local out fast
+  if ! out=$(python3 "$HERE/latency.py" --namespace latency --issuer "$ISSUER" --tries 20); then
+    fail latency "a try did not finish" "$out"; return
+  fi
+  sed 's/^/    /' <<<"$out"
+  # The controller's loop looks at its watch caches every --poll-interval (500 ms): the same
+  # with 50 ms shows what the rest of the path costs.
+  restart_a --poll-interval=50ms || { fail latency "controller A did not restart"; return; }
+  if ! fast=$(python3 "$HERE/latency.py" --namespace latency --issuer "$ISSUER" --tries 20); then
+    fail latency "a try with --poll-interval=50ms did not finish" "$fast"; return
+  fi
+  sed 's/^/    50ms: /' <<<"$fast"
+  restart_a || { fail latency "controller A did not restart"; return; }
+  pass "latency (20 tries each; default --poll-interval=500ms: $(grep -E '^(apply->token|delete)' <<<"$out" | tr '\n' ';' | sed 's/;$//'); with --poll-interval=50ms: $(grep -E '^(apply->token|delete)' <<<"$fast" | tr '\n' ';' | sed 's/;$//'))"
+}
+
 # CK8S_CASES="compaction" runs only that (for debugging).
-for c in ${CK8S_CASES:-apiserver_restart compaction}; do
+for c in ${CK8S_CASES:-apiserver_restart compaction latency}; do
   t=$(now_ms)
   "case_$c"
   echo "  ($c: $(($(now_ms) - t)) ms)"
