@@ -52,6 +52,7 @@ absl::StatusOr<std::unique_ptr<KubernetesMode>> KubernetesMode::Start(
   // 3. The watches.
   KubernetesSource::Options source_options;
   source_options.watch_namespace = options.watch_namespace;
+  source_options.own_namespace = mode->ns_;
   mode->source_ = std::make_unique<KubernetesSource>(mode->client_.get(), source_options);
   mode->source_view_ = mode->source_.get();
   KubernetesCredentialStore::Options store_options;
@@ -63,7 +64,8 @@ absl::StatusOr<std::unique_ptr<KubernetesMode>> KubernetesMode::Start(
   store_options.identity = mode->identity_;
   mode->store_ = std::make_unique<KubernetesCredentialStore>(mode->client_.get(), store_options);
   mode->store_view_ = mode->store_.get();
-  mode->status_writer_ = std::make_unique<StatusWriter>(mode->client_.get(), source);
+  mode->status_writer_ = std::make_unique<StatusWriter>(mode->client_.get(), source,
+                                                       options.watch_namespace);
   // 4. The signing keys: every replica uses the one Secret.
   ASSIGN_OR_RETURN(mode->keys_, LoadOrCreateKeySecret(*mode->client_, mode->ns_,
                                                       absl::Now() + absl::Seconds(30)));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "controller/kube/resource_ref.h"
 #include "controller/kubernetes/object_convert.h"
 
@@ -21,6 +22,10 @@ const kube::ResourceRef& RefFor(Kind kind) {
   }
   return kube::refs::Namespaces();
 }
+
+// How long a build waits for new password-Secret watches to list (a Secret it may not read
+// never lists: its user is then built without a hash, as if the Secret were missing).
+constexpr absl::Duration kSecretSyncWait = absl::Seconds(5);
 
 constexpr Kind kWatchedKinds[] = {Kind::kNamespace,         Kind::kOidcClient,
                                   Kind::kServiceAccount,    Kind::kClusterAuthPolicy,
@@ -75,12 +80,18 @@ std::optional<kube::Object> KubernetesSource::Raw(const ObjectKey& key) const {
   return informer->Get(kube::ObjectKeyOf(key.ns, key.name));
 }
 
-void KubernetesSource::SyncSecretInformers() {
+bool KubernetesSource::SyncSecretInformers() {
   // The Secrets the current NautheraUsers name (namespace defaults as in local mode).
+  bool started = false;
   std::set<std::pair<std::string, std::string>> wanted;
   for (const ApiObject& object : current_.objects) {
     const NautheraUserSpec* user = object.As<NautheraUserSpec>();
     if (user == nullptr || !user->password_secret_ref) continue;
+    const std::string& ns = user->password_secret_ref->ns;
+    if (!options_.watch_namespace.empty() && ns != options_.watch_namespace &&
+        ns != options_.own_namespace) {
+      continue;
+    }
     wanted.insert({user->password_secret_ref->ns, user->password_secret_ref->name});
   }
   for (auto it = secrets_.begin(); it != secrets_.end();) {
@@ -103,7 +114,9 @@ void KubernetesSource::SyncSecretInformers() {
     informer->Start();
     secrets_[key] = std::move(informer);
     dirty_ = true;
+    started = true;
   }
+  return started;
 }
 
 void KubernetesSource::Rebuild() {
@@ -150,8 +163,17 @@ bool KubernetesSource::Refresh() {
   was_synced_ = synced;
   if (!changed) return false;
   Rebuild();
-  // The users may name other Secrets now; new informers mark the source dirty again.
-  SyncSecretInformers();
+  // The users may name other Secrets now: watch them, and build again once those watches
+  // have listed, so that no user is ever built (and served, and given a status) without the
+  // hash its Secret holds -- after a start every user would flap to NoPassword otherwise.
+  // Never return without a build: the caller reconciles Current() (the first time always).
+  if (SyncSecretInformers()) {
+    absl::Time deadline = absl::Now() + kSecretSyncWait;
+    for (const auto& [key, informer] : secrets_) {
+      informer->WaitForSync(std::max(deadline - absl::Now(), absl::ZeroDuration()));
+    }
+    Rebuild();
+  }
   return true;
 }
 

@@ -2,7 +2,8 @@
 // Informer (list-then-watch cache) per kind -- the five Nauthera kinds, Namespaces (their
 // labels select ClusterAuthPolicies) -- and one per Secret a NautheraUser's passwordSecretRef
 // names (a field-selected watch of that one Secret, started and stopped as references change),
-// so a changed password hash is seen without listing every Secret in the cluster.
+// so a changed password hash is seen without listing every Secret in the cluster. A build
+// that starts such a watch waits (up to 5 s) for it to list and builds again.
 //
 // Level-based: the informers only mark the source dirty; Refresh() rebuilds the complete set
 // from the caches. An object the API server accepted but Nauthera cannot decode is a
@@ -31,6 +32,11 @@ class KubernetesSource : public Source {
   struct Options {
     // "" watches every namespace; otherwise only this one (cluster-scoped kinds as always).
     std::string watch_namespace;
+    // The controller's own namespace. With a watch_namespace, the password Secrets of
+    // NautheraUsers are read only there or in watch_namespace (what a namespaced install's
+    // Roles allow): a Secret elsewhere is treated as missing, its user cannot sign in, and
+    // an unreadable Secret never holds up the whole controller.
+    std::string own_namespace;
   };
 
   // `client` must outlive the source. Starts the informers.
@@ -47,7 +53,8 @@ class KubernetesSource : public Source {
 
  private:
   kube::Informer* InformerFor(Kind kind) const;
-  void SyncSecretInformers();
+  // Starts and stops the watches of password Secrets; true when it started one.
+  bool SyncSecretInformers();
   void Rebuild();
 
   kube::KubeClient* const client_;

@@ -64,6 +64,7 @@ absl::Status StatusWriter::Write(const std::vector<ObjectStatus>& rows) {
     std::optional<Kind> kind = KindFromName(row.kind);
     const kube::ResourceRef* ref = kind ? RefFor(*kind) : nullptr;
     if (ref == nullptr || row.name.empty() || row.name == "-") continue;
+    if (!watch_namespace_.empty() && row.ns != watch_namespace_) continue;
     ObjectKey key{*kind, row.ns, row.name};
     std::optional<kube::Object> current = source_->Raw(key);
     if (!current) continue;  // deleted meanwhile

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -28,9 +29,14 @@ kube::Object DesiredStatus(const ObjectStatus& row, const kube::Object& current,
 
 class StatusWriter {
  public:
-  // Both must outlive the writer.
-  StatusWriter(kube::KubeClient* client, const KubernetesSource* source)
-      : client_(client), source_(source) {}
+  // Both must outlive the writer. With a `watch_namespace` (a namespaced install) only the
+  // objects of that namespace get a status: the cluster-scoped kinds (ClusterAuthPolicy,
+  // NautheraUser) are seen only in part from there (governedClients would count one
+  // namespace's clients, Secrets elsewhere look missing), so their status is left to a
+  // cluster-wide controller and two namespaced installs never fight over it.
+  StatusWriter(kube::KubeClient* client, const KubernetesSource* source,
+               std::string watch_namespace = "")
+      : client_(client), source_(source), watch_namespace_(std::move(watch_namespace)) {}
 
   // Writes every status that changed. Fails (after trying them all) when some write failed
   // for a reason other than a conflict; the message names the first.
@@ -41,6 +47,7 @@ class StatusWriter {
  private:
   kube::KubeClient* const client_;
   const KubernetesSource* const source_;
+  const std::string watch_namespace_;
   int writes_ = 0;
   std::map<std::string, std::string> logged_errors_;  // object -> last error logged
 };

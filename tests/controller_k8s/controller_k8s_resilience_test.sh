@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# nauthera-controller in Kubernetes mode when the API server misbehaves, and how fast changes
-# reach the token server -- on the real control plane (tests/cluster/control_plane.sh) with a
-# real nauthera-tokenserver, under the RBAC of rbac.yaml:
+# nauthera-controller in Kubernetes mode when the API server misbehaves, how fast changes
+# reach the token server, and a namespaced install -- on the real control plane
+# (tests/cluster/control_plane.sh) with a real nauthera-tokenserver, under the RBAC of
+# rbac.yaml (rbac-namespaced.yaml for the namespaced install):
 #   apiserver-restart  kube-apiserver restarted under the running controller: a client created
 #                      and a policy edited right after the restart are reconciled; no Secret is
 #                      regenerated; the controller never exits
@@ -13,6 +14,9 @@
 #   latency            20 x: create a NautheraServiceAccount -> the token server grants a token
 #                      with the credentials from its Secret; delete it -> refused (median, worst);
 #                      again with --poll-interval=50ms (the default 500 ms dominates)
+#   single-namespace   --watch-namespace=team-a under a Role: objects elsewhere are ignored, no
+#                      Secret is written outside team-a; a NautheraUser's password Secret is
+#                      watched: a new hash signs in, the old password is refused
 # Prints PASS/FAIL per case with timings; exit 0 only if all pass, 77 (ctest SKIP) when the
 # Kubernetes programs cannot be built here.
 #
@@ -176,8 +180,123 @@ case_latency() {
   pass "latency (20 tries each; default --poll-interval=500ms: $(grep -E '^(apply->token|delete)' <<<"$out" | tr '\n' ';' | sed 's/;$//'); with --poll-interval=50ms: $(grep -E '^(apply->token|delete)' <<<"$fast" | tr '\n' ';' | sed 's/;$//'))"
 }
 
-# CK8S_CASES="compaction" runs only that (for debugging).
-for c in ${CK8S_CASES:-apiserver_restart compaction latency}; do
+# --- single-namespace
+HASH_1='$argon2id$v=19$m=19456,t=2,p=1$1x4sozwIDsUlN8vYjdAn9Q$xXAg20UrlMBpr+SzQhoPAS4N/Abnzf5tVP3V0g1Ux0Q'  # carol-first-password
+HASH_2='$argon2id$v=19$m=19456,t=2,p=1$eA20k7L2KiisyBgUIa79tA$Ni5W3QcbdlO+Q9NwGnPQLIonMX4A64QGYAdVirvqW/w'  # carol-second-password
+carol_secret() {  # HASH
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Secret
+metadata: {name: carol-password, namespace: team-a}
+stringData:
+  password: '$1'
+YAML
+}
+# login PASSWORD: the status of carol's sign-in through the web client; waits out a 429.
+login() {
+  local out i
+  for ((i = 0; i < 5; i++)); do
+    out=$(python3 "$HERE/login.py" "$ISSUER" "$WEB_ID" http://localhost:8000 carol "$1") || { echo "$out"; return; }
+    [[ "$out" == 429* ]] || { echo "$out"; return; }
+    sleep "${out#429 }"
+  done
+  echo "$out"
+}
+outside_snapshot() {  # every Secret and Nauthera status outside team-a
+  kubectl get secrets -A -o json |
+    jq -S '[.items[] | select(.metadata.namespace != "team-a") | "\(.metadata.namespace)/\(.metadata.name)@\(.metadata.resourceVersion)"]'
+  kubectl get oidcclients,nautheraserviceaccounts,authpolicies,clusterauthpolicies,nautherausers -A -o json |
+    jq -S '[.items[] | select(.metadata.namespace != "team-a") | {k: "\(.kind)/\(.metadata.namespace)/\(.metadata.name)", s: .status}]'
+}
+state_version() {  # HTTP_PORT: the state version the controller serves
+  curl -s "http://127.0.0.1:$1/metrics" | sed -n 's/^nauthera_[a-z_]*{version="\([^"]*\)"}.*/\1/p' | head -n 1
+}
+version_changed() { [[ "$(state_version "$1")" != "$2" ]]; }
+case_single_namespace() {
+  stop_pid "$TS_PID"; stop_pid "$A_PID"  # the cluster-wide controller would manage team-a too
+  kubectl create namespace team-a >/dev/null
+  make_identity nauthera-ns "$HERE/rbac-namespaced.yaml"
+  apply_nsa team-a inside
+  apply_nsa apps outside
+  carol_secret "$HASH_1"
+  kubectl apply -f - >/dev/null <<'YAML'
+apiVersion: auth.nauthera.io/v1alpha1
+kind: OidcClient
+metadata: {name: web, namespace: team-a}
+spec:
+  redirectUris: ["http://localhost:8000"]
+  allowedScopes: [openid]
+  grantTypes: [authorization_code]
+  pkce: {required: true}
+  authMethod: none
+---
+apiVersion: auth.nauthera.io/v1alpha1
+kind: NautheraUser
+metadata: {name: carol}
+spec:
+  username: carol
+  passwordSecretRef: {name: carol-password, namespace: team-a}
+YAML
+  local before after
+  before=$(outside_snapshot)
+  start_controller N nauthera-ns --namespace=team-a --watch-namespace=team-a
+  if ! wait_for 30 curl -sf "http://127.0.0.1:$N_HTTP/readyz"; then
+    fail single-namespace "not ready in 30 s" "$(tail -n 20 "$WORK/N.log")"; return
+  fi
+  start_tokenserver "$N_GRPC" || { fail single-namespace "token server not ready"; return; }
+  if ! wait_for 20 ready_is nautheraserviceaccount team-a inside True ||
+     ! wait_for 20 ready_is oidcclient team-a web True ||
+     ! wait_for 10 grants team-a inside; then
+    fail single-namespace "team-a's objects not served" \
+      "$(kubectl get nsa,oidcclients -n team-a; tail -n 20 "$WORK/N.log")"
+    return
+  fi
+  WEB_ID=$(secret_field team-a web-credentials client_id)
+  # Elsewhere: ignored. ci-deployer (ci-cd) is not served; apps/outside gets nothing.
+  local ci_id ci_secret
+  ci_id=$(secret_field ci-cd ci-deployer-credentials client_id)
+  ci_secret=$(secret_field ci-cd ci-deployer-credentials client_secret)
+  sleep 2
+  if kubectl get secret outside-credentials -n apps >/dev/null 2>&1; then
+    fail single-namespace "a Secret was written in namespace apps"; return
+  fi
+  if ! is_code "$ci_id" "$ci_secret" 401; then
+    fail single-namespace "a client of another namespace is served" "$(cat "$WORK/token.json")"; return
+  fi
+  after=$(outside_snapshot)
+  if [[ "$before" != "$after" ]]; then
+    fail single-namespace "something outside team-a was written" "$(diff <(echo "$before") <(echo "$after"))"
+    return
+  fi
+  local denied; denied=$(grep -ci "forbidden" "$WORK/N.log")
+  if ((denied > 0)); then
+    fail single-namespace "the Role is not enough" "$(grep -i forbidden "$WORK/N.log" | sort -u | head -n 10)"
+    return
+  fi
+  # The password Secret is watched.
+  local first second old v0 t0
+  first=$(login carol-first-password)
+  if [[ "$first" != 303 ]]; then
+    fail single-namespace "carol cannot sign in with her first password: $first" "$(tail -n 5 "$WORK/ts.log")"; return
+  fi
+  v0=$(state_version "$N_HTTP")
+  t0=$(now_ms)
+  carol_secret "$HASH_2"
+  if ! wait_for 10 version_changed "$N_HTTP" "$v0"; then
+    fail single-namespace "the controller did not see the new password hash" "$(tail -n 10 "$WORK/N.log")"; return
+  fi
+  local seen=$(($(now_ms) - t0))
+  sleep 0.3  # the token server's stream
+  second=$(login carol-second-password)
+  old=$(login carol-first-password)
+  if [[ "$second" != 303 || "$old" != 401 ]]; then
+    fail single-namespace "after the hash change: new password $second (want 303), old $old (want 401)"; return
+  fi
+  pass "single-namespace (Role in team-a + cluster reads of clusterauthpolicies, nautherausers, namespace team-a; team-a served, apps/ci-cd ignored, nothing written outside team-a; password Secret change seen in $seen ms: new password 303, old 401)"
+}
+
+# CK8S_CASES="bad_input single_namespace" runs only those (for debugging).
+for c in ${CK8S_CASES:-apiserver_restart compaction latency single_namespace}; do
   t=$(now_ms)
   "case_$c"
   echo "  ($c: $(($(now_ms) - t)) ms)"
