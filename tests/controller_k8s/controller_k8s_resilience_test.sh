@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # nauthera-controller in Kubernetes mode when the API server misbehaves, how fast changes
-# reach the token server, and a namespaced install -- on the real control plane
+# reach the token server, a namespaced install, and bad input -- on the real control plane
 # (tests/cluster/control_plane.sh) with a real nauthera-tokenserver, under the RBAC of
 # rbac.yaml (rbac-namespaced.yaml for the namespaced install):
 #   apiserver-restart  kube-apiserver restarted under the running controller: a client created
@@ -14,6 +14,9 @@
 #   latency            20 x: create a NautheraServiceAccount -> the token server grants a token
 #                      with the credentials from its Secret; delete it -> refused (median, worst);
 #                      again with --poll-interval=50ms (the default 500 ms dominates)
+#   bad-input          valid but unsatisfiable objects (a grant type no policy allows, a
+#                      password Secret that is missing, a plain password) get Ready False with a
+#                      reason; every other object's status and Secret stay as they were
 #   single-namespace   --watch-namespace=team-a under a Role: objects elsewhere are ignored, no
 #                      Secret is written outside team-a; a NautheraUser's password Secret is
 #                      watched: a new hash signs in, the old password is refused
@@ -180,6 +183,88 @@ case_latency() {
   pass "latency (20 tries each; default --poll-interval=500ms: $(grep -E '^(apply->token|delete)' <<<"$out" | tr '\n' ';' | sed 's/;$//'); with --poll-interval=50ms: $(grep -E '^(apply->token|delete)' <<<"$fast" | tr '\n' ';' | sed 's/;$//'))"
 }
 
+# --- bad-input
+# The status and Secret of every object but the bad ones; policies without governedClients and
+# the "governs N clients" message (a new client in a governed namespace changes that count).
+others_snapshot() {
+  {
+    kubectl get oidcclients,nautheraserviceaccounts,nautherausers -A -o json |
+      jq -S '[.items[] | select(.metadata.name | test("^(wants-device|no-secret|plain-password)$") | not)
+              | {k: "\(.kind)/\(.metadata.namespace)/\(.metadata.name)", s: .status}]'
+    kubectl get clusterauthpolicies,authpolicies -A -o json |
+      jq -S '[.items[] | {k: "\(.kind)/\(.metadata.namespace)/\(.metadata.name)",
+                          s: (.status | del(.governedClients)
+                             | .conditions |= map(del(.message)))}]'
+    kubectl get secrets -A -l app.kubernetes.io/managed-by=nauthera -o json |
+      jq -S '[.items[] | select(.metadata.name != "wants-device-credentials")
+              | {k: "\(.metadata.namespace)/\(.metadata.name)", rv: .metadata.resourceVersion}]'
+  }
+}
+case_bad_input() {
+  local before after
+  before=$(others_snapshot)
+  kubectl apply -f - >/dev/null <<'YAML'
+# Valid for the schema; no policy allows the device grant.
+apiVersion: auth.nauthera.io/v1alpha1
+kind: OidcClient
+metadata: {name: wants-device, namespace: apps}
+spec:
+  redirectUris: ["http://localhost:8000"]
+  allowedScopes: [openid]
+  grantTypes: ["urn:ietf:params:oauth:grant-type:device_code"]
+  pkce: {required: true}
+  authMethod: none
+---
+apiVersion: auth.nauthera.io/v1alpha1
+kind: NautheraUser
+metadata: {name: no-secret}
+spec:
+  username: no-secret
+  passwordSecretRef: {name: missing-password, namespace: nauthera-system}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: plain-password, namespace: nauthera-system}
+stringData: {password: correct-horse-battery-staple}
+---
+apiVersion: auth.nauthera.io/v1alpha1
+kind: NautheraUser
+metadata: {name: plain-password}
+spec:
+  username: plain-password
+  passwordSecretRef: {name: plain-password, namespace: nauthera-system}
+YAML
+  local kind ns name report="" missing=() object
+  for object in oidcclient/apps/wants-device nautherauser/default/no-secret \
+                nautherauser/default/plain-password; do
+    IFS=/ read -r kind ns name <<<"$object"
+    if ! wait_for 15 ready_is "$kind" "$ns" "$name" False; then
+      missing+=("$name"); continue
+    fi
+    report+=" $name: $(reason_of "$kind" "$ns" "$name") '$(message_of "$kind" "$ns" "$name" | cut -c1-110)';"
+  done
+  if ((${#missing[@]})); then
+    fail bad-input "no Ready False condition on ${missing[*]}" "$(kubectl get oidcclients,nautherausers -A -o yaml | tail -n 60)"
+    return
+  fi
+  if [[ "$(message_of oidcclient apps wants-device)" != *device_code* ]] ||
+     [[ "$(message_of nautherauser default no-secret)" != *missing-password* ]] ||
+     [[ "$(message_of nautherauser default plain-password)" != *plain-password* ]]; then
+    fail bad-input "a message does not name what is wrong" "$report"; return
+  fi
+  sleep 2  # let any wrong write show itself
+  after=$(others_snapshot)
+  if [[ "$before" != "$after" ]]; then
+    fail bad-input "other objects changed" "$(diff <(echo "$before") <(echo "$after"))"; return
+  fi
+  if ! alive "$A_PID" || ! curl -sf "http://127.0.0.1:$A_HTTP/healthz" >/dev/null; then
+    fail bad-input "the controller is not healthy"; return
+  fi
+  if ! grants ci-cd ci-deployer; then fail bad-input "ci-deployer no longer granted"; return; fi
+  report="${report# }"
+  pass "bad-input (${report%;}; every other status and Secret unchanged)"
+}
+
 # --- single-namespace
 HASH_1='$argon2id$v=19$m=19456,t=2,p=1$1x4sozwIDsUlN8vYjdAn9Q$xXAg20UrlMBpr+SzQhoPAS4N/Abnzf5tVP3V0g1Ux0Q'  # carol-first-password
 HASH_2='$argon2id$v=19$m=19456,t=2,p=1$eA20k7L2KiisyBgUIa79tA$Ni5W3QcbdlO+Q9NwGnPQLIonMX4A64QGYAdVirvqW/w'  # carol-second-password
@@ -296,7 +381,7 @@ YAML
 }
 
 # CK8S_CASES="bad_input single_namespace" runs only those (for debugging).
-for c in ${CK8S_CASES:-apiserver_restart compaction latency single_namespace}; do
+for c in ${CK8S_CASES:-apiserver_restart compaction latency bad_input single_namespace}; do
   t=$(now_ms)
   "case_$c"
   echo "  ($c: $(($(now_ms) - t)) ms)"
