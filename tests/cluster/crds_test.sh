@@ -52,17 +52,8 @@ trap 'exit 130' INT TERM
 
 # --- The programs: built once into a cache (a cold build takes 15-25 min on 2 cores).
 echo "crds_test: scripts/k8s-tools.sh (builds kube-apiserver, etcd, ... if the cache is empty)"
-t_tools=$(date +%s)
-if ! CP_BIN="$("$ROOT/scripts/k8s-tools.sh" 2>"$WORK/k8s-tools.log")" || [[ -z "$CP_BIN" ]]; then
-  echo "SKIP: the Kubernetes programs could not be built (needs Go and the Go module proxy);"
-  echo "      scripts/k8s-tools.sh said:"
-  tail -n 15 "$WORK/k8s-tools.log" | sed 's/^/      /'
-  trap - EXIT; rm -rf "$WORK"
-  exit 77
-fi
-echo "crds_test: tools ready in $(($(date +%s) - t_tools)) s: $CP_BIN"
-export CP_BIN
-export PATH="$CP_BIN:$PATH"
+cp_tools "$WORK/k8s-tools.log" || { rc=$?; trap - EXIT; rm -rf "$WORK"; exit "$rc"; }
+echo "crds_test: tools ready in $CP_TOOLS_SECONDS s: $CP_BIN"
 for tool in jq curl openssl python3; do
   command -v "$tool" >/dev/null || { echo "FAIL setup: $tool is not installed"; exit 1; }
 done

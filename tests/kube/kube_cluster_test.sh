@@ -38,13 +38,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if ! CP_BIN="$("$ROOT/scripts/k8s-tools.sh" 2>"$WORK/k8s-tools.log")" || [[ -z "$CP_BIN" ]]; then
-  echo "SKIP: the Kubernetes programs could not be built; scripts/k8s-tools.sh said:"
-  tail -n 15 "$WORK/k8s-tools.log" | sed 's/^/      /'
-  STATUS=0; trap - EXIT; rm -rf "$WORK"
-  exit 77
-fi
-export CP_BIN PATH="$CP_BIN:$PATH"
+cp_tools "$WORK/k8s-tools.log" || { rc=$?; STATUS=0; trap - EXIT; rm -rf "$WORK"; exit "$rc"; }
 
 t0=$(date +%s%3N)
 cp_start "$WORK" || { echo "kube_cluster_test: the control plane did not start"; exit 1; }
@@ -52,9 +46,7 @@ cp_start "$WORK" || { echo "kube_cluster_test: the control plane did not start";
 disown -a
 
 # The CRDs, Established before the tests use them.
-kubectl apply --server-side -f "$ROOT/charts/nauthera/crds" >"$WORK/crds.log" 2>&1 &&
-  kubectl wait --for condition=Established --timeout=60s crd --all >>"$WORK/crds.log" 2>&1 ||
-  { echo "kube_cluster_test: CRDs not installed:"; cat "$WORK/crds.log"; exit 1; }
+cp_install_crds || { echo "kube_cluster_test: the CRDs were not Established in 60 s"; exit 1; }
 
 # A service account that RBAC grants nothing.
 kubectl create serviceaccount nauthera-norbac -n default >/dev/null &&
