@@ -46,7 +46,7 @@ def perms(rules):
         for group in rule.get("apiGroups", []):
             for resource in rule.get("resources", []):
                 for verb in rule.get("verbs", []):
-                    for name in rule.get("resourceNames", ["*"]):
+                    for name in rule.get("resourceNames") or ["*"]:  # [] means every name
                         out.add((group, resource, verb, name))
     return out
 
@@ -202,6 +202,9 @@ def case_cluster(docs, opts):
                  "--listen=http://0.0.0.0:8080"):
         check(want in a, f"token server args include {want}")
     check(ts["spec"]["replicas"] >= 2, "token server replicas >= 2")
+    env = {e["name"]: e.get("value") for e in container(ts).get("env", [])}
+    check(env.get("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS") == opts.get("backup_poll", "50"),
+          f"token server GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS: {env}")
     check(ts["spec"]["template"]["spec"].get("automountServiceAccountToken") is False,
           "token server mounts no API token")
     paths = probe_paths(container(ts))

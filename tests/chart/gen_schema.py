@@ -105,6 +105,7 @@ token_server = obj(dict({
     "image": image("nauthera/nauthera-tokenserver"),
     "replicas": i(1),
     "threads": i(0, 1024),
+    "grpcBackupPollIntervalMs": i(0, 60000),
     "redis": obj({"url": s(pattern=r"^(rediss?://\S+)?$"), "existingSecret": s(),
                   "existingSecretKey": s(minLength=1), "timeoutMs": i(0, 60000)}),
     "tls": obj({"mode": s(enum=["proxy", "secret"]), "secretName": s()}),
