@@ -35,6 +35,9 @@ constexpr Kind kWatchedKinds[] = {Kind::kNamespace,         Kind::kOidcClient,
 
 KubernetesSource::KubernetesSource(kube::KubeClient* client, Options options)
     : client_(client), options_(std::move(options)) {
+  // Nothing is known before the first Refresh(): never let that look like a complete,
+  // empty cluster (garbage collection would delete every credentials Secret).
+  current_.complete = false;
   for (Kind kind : kWatchedKinds) {
     kube::InformerOptions informer_options;
     informer_options.ref = RefFor(kind);

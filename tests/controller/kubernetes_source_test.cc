@@ -53,6 +53,8 @@ TEST_CASE("kubernetes: a user's password Secret is in the first build, and watch
   REQUIRE(client.Create(kube::refs::Secrets(), "nauthera-system",
                         PasswordSecret("alice", "$argon2id$first")).ok());
   KubernetesSource source(&client, {});
+  // Before the first build nothing is known, and it does not look like an empty cluster.
+  CHECK_FALSE(source.Current().complete);
   // The very first build (the caller reconciles it, whatever Refresh says) has the user and
   // the hash of its Secret, though the Secret's watch starts only once the user is known.
   REQUIRE(Eventually([&] { return source.Synced(); }, absl::Seconds(5)));
