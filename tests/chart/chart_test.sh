@@ -694,12 +694,15 @@ YAML
   local id secret
   id=$(secret_field "$NS_NS" team-bot-credentials client_id); secret=$(secret_field "$NS_NS" team-bot-credentials client_secret)
   wait_for 10 is_code "https://127.0.0.1:$NS_PORT" "$id" "$secret" 200 || { fail ns-controller "no token for team-bot" "$(cat "$WORK/token.json")"; return; }
+  local kid aud; kid=$(secret_field "$NS_NS" kubectl-credentials client_id)
+  aud=$(jwt_claim "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["access_token"])' "$WORK/token.json")" aud)
+  [[ "$aud" == *"\"$kid\""* ]] || { fail ns-controller "team-bot's token aud $aud lacks $NS_NS/kubectl's id $kid"; return; }
   if grep -qi forbidden "$WORK/NS/controller.log"; then
     fail ns-controller "'forbidden' in the controller's log" "$(grep -i forbidden "$WORK/NS/controller.log" | head)"; return
   fi
   stop_pid "$NS_CPID"; stop_pid "$NS_TPID"
   local out; out=$("$HELM" uninstall team -n "$NS_NS" 2>&1) || { fail ns-controller "helm uninstall" "$out"; return; }
-  pass "ns-controller (ready in $ready_ms ms; keys, credentials, status in $NS_NS; carol signs in with her Secret in $NS_NS; no status written for cluster-scoped kinds nor anything in ci-cd; token issued; uninstalled)"
+  pass "ns-controller (ready in $ready_ms ms; keys, credentials, status in $NS_NS; carol signs in with her Secret in $NS_NS; no status written for cluster-scoped kinds nor anything in ci-cd; token aud has $NS_NS/kubectl's id; uninstalled)"
 }
 
 for c in install can-i controller upgrade uninstall ns-install ns-can-i ns-controller; do

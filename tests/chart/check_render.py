@@ -276,6 +276,9 @@ def case_namespace(docs, opts):
         check(rb["subjects"][0]["name"] == f"{fullname}-controller", "RoleBinding subject")
     a = args_of(one(docs, "Deployment", "-controller"))
     check(f"--watch-namespace={watch}" in a, f"--watch-namespace={watch} in {a}")
+    pol = one(docs, "ClusterAuthPolicy", "-default")
+    check(pol.get("spec", {}).get("audienceClients") == [{"name": "kubectl", "namespace": watch}],
+          f"namespace scope: the policy names the kubectl client in {watch} (the only one served)")
     print(f"  namespace RBAC: ClusterRole {len(granted)} permissions (cluster-scoped kinds, namespace {watch} by name)")
 
 

@@ -190,3 +190,14 @@ topologySpreadConstraints:
 {{- define "nauthera.tokenserver.redis" -}}
 {{- if or .Values.tokenServer.redis.url .Values.tokenServer.redis.existingSecret -}}true{{- end -}}
 {{- end -}}
+
+{{/* The namespace of the kubectl OidcClient the default policy names: where it is served. */}}
+{{- define "nauthera.kubernetesClientNamespace" -}}
+{{- if .Values.defaultPolicy.kubernetesClient.namespace -}}
+{{- .Values.defaultPolicy.kubernetesClient.namespace -}}
+{{- else if eq .Values.rbac.scope "namespace" -}}
+{{- include "nauthera.watchNamespace" . -}}
+{{- else -}}
+{{- .Release.Namespace -}}
+{{- end -}}
+{{- end -}}
