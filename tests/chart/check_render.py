@@ -256,6 +256,20 @@ def case_namespace(docs, opts):
                       {("", "namespaces", v, watch) for v in ("list", "watch")}
     check(granted == allowed_cluster, f"namespace scope ClusterRole is exactly {sorted(allowed_cluster)}; got {sorted(granted)}")
     check(not any(p[1] == "secrets" for p in granted), "namespace scope: no Secrets cluster-wide")
+    # The same as the rules the controller's single-namespace resilience test runs under.
+    tested_path = os.path.join(ROOT, "tests", "controller_k8s", "rbac-namespaced.yaml")
+    if os.path.exists(tested_path):
+        tested_docs = load(tested_path)
+        t_cluster = {(g, r, v, watch if n == "team-a" else n) for d in tested_docs
+                     if d["kind"] == "ClusterRole" for g, r, v, n in perms(d["rules"])}
+        t_role = {p for d in tested_docs if d["kind"] == "Role" for p in perms(d["rules"])}
+        check(granted == t_cluster, f"ClusterRole equals rbac-namespaced.yaml's: {sorted(granted ^ t_cluster)}")
+        chart_role = set()
+        for d in by_kind(docs, "Role"):
+            chart_role |= perms(d["rules"])
+        broader = {p for p in chart_role
+                   if p not in t_role and (p[0], p[1], p[2], "*") not in t_role}
+        check(not broader, f"Roles grant more than rbac-namespaced.yaml's Role: {sorted(broader)}")
     roles = {(d["metadata"]["namespace"], d["metadata"]["name"]): d for d in by_kind(docs, "Role")}
     main = roles.get((watch, f"{fullname}-controller"))
     if check(main is not None, f"Role {fullname}-controller in {watch}"):
