@@ -319,8 +319,9 @@ else
 fi
 
 # No kubelet runs the chart's Pods: its programs run here as local processes, with the
-# arguments of the chart's Deployments, under the chart's ServiceAccounts (`kubectl create
-# token`) and with the chart's mTLS certificates; only addresses and file paths are mapped.
+# arguments and literal environment of the chart's Deployments, under the chart's
+# ServiceAccounts (`kubectl create token`) and with the chart's mTLS certificates; only
+# addresses and file paths are mapped.
 MANIFEST="$WORK/chart-manifest.yaml"
 KUBECONFIG="$ADMIN_KUBECONFIG" "$CP_BIN/helm" get manifest nauthera -n nauthera-system >"$MANIFEST"
 deployment_args() {  # NAME: the container args of the chart's Deployment NAME, one a line
@@ -328,6 +329,14 @@ deployment_args() {  # NAME: the container args of the chart's Deployment NAME, 
 for d in yaml.safe_load_all(open(sys.argv[1])):
     if d and d.get("kind") == "Deployment" and d["metadata"]["name"] == sys.argv[2]:
         print("\n".join(d["spec"]["template"]["spec"]["containers"][0]["args"]))' "$MANIFEST" "$1"
+}
+deployment_env() {  # NAME: NAME=VALUE for each env entry with a literal value (no fieldRef)
+  python3 -c 'import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d.get("kind") == "Deployment" and d["metadata"]["name"] == sys.argv[2]:
+        for e in d["spec"]["template"]["spec"]["containers"][0].get("env", []):
+            if "value" in e:
+                print(e["name"] + "=" + str(e["value"]))' "$MANIFEST" "$1"
 }
 secret_file() {  # SECRET KEY FILE
   kadm get secret "$1" -n nauthera-system -o jsonpath="{.data.${2//./\\.}}" | base64 -d >"$3"
@@ -366,11 +375,15 @@ mapfile -t TOKENSERVER_ARGS < <(deployment_args nauthera-tokenserver | sed \
 ((${#CONTROLLER_ARGS[@]} > 5 && ${#TOKENSERVER_ARGS[@]} > 3)) || die helm "no Deployment args in the chart's manifest"
 printf '%s\n' "${CONTROLLER_ARGS[@]}" >"$LOGS/controller.args"
 printf '%s\n' "${TOKENSERVER_ARGS[@]}" >"$LOGS/tokenserver.args"
-"$CONTROLLER" "${CONTROLLER_ARGS[@]}" >"$LOGS/controller.log" 2>&1 &
+mapfile -t CONTROLLER_ENV < <(deployment_env nauthera-controller)
+mapfile -t TOKENSERVER_ENV < <(deployment_env nauthera-tokenserver)
+printf '%s\n' "${CONTROLLER_ENV[@]}" >"$LOGS/controller.env"
+printf '%s\n' "${TOKENSERVER_ENV[@]}" >"$LOGS/tokenserver.env"
+env "${CONTROLLER_ENV[@]}" "$CONTROLLER" "${CONTROLLER_ARGS[@]}" >"$LOGS/controller.log" 2>&1 &
 CONTROLLER_PID=$!; PIDS+=("$CONTROLLER_PID"); echo "$CONTROLLER_PID" >>"$WORK/started.pids"
 wait_for 30 curl -sf "http://127.0.0.1:$CTRL_HTTP_PORT/readyz" ||
   die install "controller not ready in 30 s" "$(tail -n 20 "$LOGS/controller.log")"
-"$TOKENSERVER" "${TOKENSERVER_ARGS[@]}" >"$LOGS/tokenserver.log" 2>&1 &
+env "${TOKENSERVER_ENV[@]}" "$TOKENSERVER" "${TOKENSERVER_ARGS[@]}" >"$LOGS/tokenserver.log" 2>&1 &
 TS_PID=$!; PIDS+=("$TS_PID"); echo "$TS_PID" >>"$WORK/started.pids"
 wait_for 30 curl -sf --cacert "$ISSUER_CA" "$ISSUER/readyz" ||
   die install "token server not ready in 30 s" "$(tail -n 20 "$LOGS/tokenserver.log")"
@@ -534,6 +547,14 @@ else
     "$(grep -i -m5 'oidc\|jwt\|issuer' "$CP_WORKDIR/apiserver.log")"
 fi
 
+# Row 6 on kubelogin's side: an issuer URL that differs from Nauthera's (a trailing slash).
+as alice kubectl oidc-login get-token --oidc-issuer-url="$ISSUER/" --oidc-client-id="$CLIENT_ID"
+if [[ $RC -ne 0 && "$ERR" == *"issuer"* && "$(openings)" == 1 ]]; then
+  pass "row-invalid-issuer (kubelogin with --oidc-issuer-url=$ISSUER/: $(grep -m1 -i issuer <<<"$ERR"))"
+else
+  fail row-invalid-issuer "kubelogin should refuse a mismatching issuer before any browser" "$(outputs)"
+fi
+
 phase "Step 1 exactly"
 mapfile -t STEP1_FLAGS < <(step1_flags "$ISSUER")
 apiserver_configure "${STEP1_FLAGS[@]}" || die step1 "kube-apiserver did not start with the guide's flags"
@@ -581,7 +602,8 @@ CACHE="$WORK/home/alice/.kube/cache/oidc-login"
 cache_file() {  # the kubelogin cache entry (JSON with id_token), newest first
   local f
   for f in $(ls -t "$CACHE" 2>/dev/null); do
-    jq -e .id_token "$CACHE/$f" >/dev/null 2>&1 && { echo "$CACHE/$f"; return 0; }
+    [[ "$f" != *.lock && -s "$CACHE/$f" ]] || continue  # kubelogin's lock files are empty
+    jq -e '.id_token | strings' "$CACHE/$f" >/dev/null 2>&1 && { echo "$CACHE/$f"; return 0; }
   done
   return 1
 }
@@ -730,7 +752,9 @@ phase "row: no refresh_token grant"
 REFRESH_TOKEN=$(jq -r .refresh_token "$(cache_file)")
 kadm patch oidcclient kubectl -n nauthera-system --type=merge -p '{"spec":{"grantTypes":["authorization_code"]}}' >/dev/null
 client_observed() {
-  [[ "$(kadm get oidcclient kubectl -n nauthera-system -o jsonpath='{.metadata.generation}/{.status.observedGeneration}/{.status.conditions[?(@.type=="Ready")].status}')" =~ ^([0-9]+)/\1/True$ ]]
+  local g
+  g=$(kadm get oidcclient kubectl -n nauthera-system -o jsonpath='{.metadata.generation}/{.status.observedGeneration}/{.status.conditions[?(@.type=="Ready")].status}')
+  [[ "$g" == */True && "${g%%/*}" == "$(cut -d/ -f2 <<<"$g")" ]]
 }
 t=$(now_ms)
 wait_for 10 client_observed || fail row-no-refresh "the OidcClient edit was not observed"
@@ -740,28 +764,7 @@ sleep 0.5
 refused=$(curl -s --cacert "$ISSUER_CA" -X POST "$ISSUER/oauth2/token" -d grant_type=refresh_token \
   -d "refresh_token=$REFRESH_TOKEN" -d "client_id=$CLIENT_ID")
 exp=$(jq -r .exp <<<"$(jwt_payload "$(cached_id_token)")")
-while (($(date +%s) <= exp)); do sleep 0.2; done
-sleep 1
-n=$(openings)
-as alice kubectl get pods -n my-app
-no_rt=$(jq -r '.refresh_token // ""' "$(cache_file)")
-if [[ $RC -eq 0 && "$(openings)" == $((n + 1)) && -z "$no_rt" && "$(jq -r .error <<<"$refused")" != null ]]; then
-  pass "row-no-refresh (grantTypes without refresh_token: Nauthera refused the refresh with $refused; after expiry kubectl opened the browser again; the new login has no refresh token)"
-else
-  fail row-no-refresh "want a refused refresh, a browser login, no refresh token" \
-    "refresh answer: $refused"$'\n'"openings $n -> $(openings), refresh_token '${no_rt:0:12}'"$'\n'"$(outputs)"
-fi
-# Back to the guide's client and normal lifetimes; a fresh login for what follows.
-kadm apply -f "$GUIDE_DIR/kubectl-oidc-client.yaml" >/dev/null
-kadm delete authpolicy short-id-tokens -n nauthera-system >/dev/null
-t=$(now_ms)
-wait_for 10 client_observed || fail relogin "the restored OidcClient was not observed in 10 s" \
-  "$(kadm get oidcclient kubectl -n nauthera-system -o yaml | sed -n '/^status:/,$p')"
-echo "     restored OidcClient observed in $(secs $(($(now_ms) - t))) s"
-sleep 0.5
-rm -rf "$CACHE"
-as alice kubectl get pods -n my-app
-[[ $RC -eq 0 ]] || fail relogin "alice's login after restoring the client failed" "$(outputs)"
+# The ID token runs out while the next rows run (they use bob, or alice for a second).
 
 # ---------------------------------------------------------------------------------------
 # Troubleshooting: a group binding without the oidc: prefix
@@ -787,6 +790,26 @@ fi
 # The other groups of Step 2: bob (viewers) signs in; cluster-admins by impersonation
 
 phase "bob and cluster-admins"
+# Row 3: kubelogin's callback ports (8000, then 18000: the guide's redirect URIs) both taken.
+if ! (exec 3<>/dev/tcp/127.0.0.1/8000) 2>/dev/null && ! (exec 3<>/dev/tcp/127.0.0.1/18000) 2>/dev/null; then
+  python3 -c 'import socket, sys, time
+socks = []
+for p in (8000, 18000):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", p)); s.listen(1); socks.append(s)
+print("bound", flush=True); time.sleep(60)' >"$WORK/ports.out" 2>&1 &
+  ports_pid=$!
+  wait_for 5 grep -q bound "$WORK/ports.out"
+  n=$(openings)
+  as bob kubectl get pods -n kube-system
+  kill "$ports_pid" 2>/dev/null; wait "$ports_pid" 2>/dev/null
+  if [[ $RC -ne 0 && "$ERR" == *"address already in use"* && "$(openings)" == "$n" ]]; then
+    pass "row-ports (8000 and 18000 taken: no browser, kubectl says: $(grep -m1 -o '[^:]*: listen tcp 127.0.0.1:[0-9]*: bind: address already in use' <<<"$ERR"))"
+  else
+    fail row-ports "want kubelogin to fail on the taken ports without a browser" "$(outputs)"
+  fi
+else
+  echo "     (port 8000 or 18000 in use on this machine: the port-conflict row is not tried)"
+fi
 n=$(openings)
 as bob kubectl get pods -n kube-system
 bob_rc=$RC; bob_out="$ERR$OUT"
@@ -807,6 +830,33 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------
+# "Token expired, no auto-refresh", continued: alice's ID token has run out meanwhile
+
+phase "row: no refresh_token grant (after expiry)"
+while (($(date +%s) <= exp)); do sleep 0.2; done
+sleep 1
+n=$(openings)
+as alice kubectl get pods -n my-app
+no_rt=$(jq -r '.refresh_token // ""' "$(cache_file)")
+if [[ $RC -eq 0 && "$(openings)" == $((n + 1)) && -z "$no_rt" && "$(jq -r .error <<<"$refused")" != null ]]; then
+  pass "row-no-refresh (grantTypes without refresh_token: Nauthera refused the refresh with $refused; after expiry kubectl opened the browser again; the new login has no refresh token)"
+else
+  fail row-no-refresh "want a refused refresh, a browser login, no refresh token" \
+    "refresh answer: $refused"$'\n'"openings $n -> $(openings), refresh_token '${no_rt:0:12}'"$'\n'"$(outputs)"
+fi
+# Back to the guide's client and normal lifetimes; a fresh login for what follows.
+kadm apply -f "$GUIDE_DIR/kubectl-oidc-client.yaml" >/dev/null
+kadm delete authpolicy short-id-tokens -n nauthera-system >/dev/null
+t=$(now_ms)
+wait_for 10 client_observed || fail relogin "the restored OidcClient was not observed in 10 s" \
+  "$(kadm get oidcclient kubectl -n nauthera-system -o yaml | sed -n '/^status:/,$p')"
+echo "     restored OidcClient observed in $(secs $(($(now_ms) - t))) s"
+sleep 0.5
+rm -rf "$CACHE"
+as alice kubectl get pods -n my-app
+[[ $RC -eq 0 ]] || fail relogin "alice's login after restoring the client failed" "$(outputs)"
+
+# ---------------------------------------------------------------------------------------
 # Signing-key rotation with kube-apiserver in the loop
 
 phase "key rotation"
@@ -816,6 +866,43 @@ else
   source "$HERE/rotation.sh"
   rotation_case
 fi
+
+# ---------------------------------------------------------------------------------------
+# docs/kube-apiserver.md's structured --authentication-config example, instead of the flags
+
+phase "structured authentication config"
+structured_case() {
+  local doc="$ROOT/docs/kube-apiserver.md" file="$WORK/authentication-config.yaml"
+  python3 "$HERE/guide_blocks.py" block "$doc" "Option 2: structured authentication configuration" 1 |
+    sed -e "s|https://auth.example.com|$ISSUER|" -e "s|<kubectl-client-id>|$CLIENT_ID|" -e "s|<ci-deployer-client-id>|$CI_ID|" |
+    python3 -c 'import sys, yaml
+cfg = yaml.safe_load(sys.stdin)
+iss = cfg["jwt"][0]["issuer"]
+assert "BEGIN CERTIFICATE" in iss["certificateAuthority"], "the example has no certificateAuthority"
+iss["certificateAuthority"] = open(sys.argv[1]).read()
+yaml.safe_dump(cfg, sys.stdout, sort_keys=False)' "$ISSUER_CA" >"$file" ||
+    { fail structured "docs/kube-apiserver.md's example could not be filled in"; return; }
+  apiserver_configure --authentication-config="$file" || { fail structured "kube-apiserver did not start with it" "$(tail -n 20 "$CP_WORKDIR/apiserver.log")"; return; }
+  local t; t=$(now_ms)
+  if ! wait_for 40 alice_known; then
+    fail structured "alice's token refused with the structured config" "$(outputs)"$'\n'"$(grep -i 'jwt\|oidc\|authentication' "$CP_WORKDIR/apiserver.log" | tail -n 5)"; return
+  fi
+  local alice_who; alice_who=$(jq -r '.status.userInfo | .username + " " + (.groups | join(","))' <<<"$OUT")
+  # Without audienceClients, CI tokens carry only ci-deployer's id: accepted through the second
+  # audience of the example (MatchAny).
+  kadm patch clusterauthpolicy nauthera-default --type=json -p '[{"op":"remove","path":"/spec/audienceClients"}]' >/dev/null
+  ci_aud_only_own() { get_ci_token; [[ "$(jwt_payload "$TOKEN" | jq -c .aud)" == "\"$CI_ID\"" ]]; }
+  wait_for 20 ci_aud_only_own || { fail structured "CI tokens still carry other audiences" "$(jwt_payload "$TOKEN")"; return; }
+  as ci kubectl --token="$TOKEN" auth whoami -o json
+  local ci_who; ci_who=$(jq -r '.status.userInfo.username' <<<"$OUT" 2>/dev/null)
+  guide ci "TOKEN='$TOKEN'"$'\n'"$(block "Use the token with kubectl" 1)"
+  if [[ "$alice_who" == "oidc:alice@example.com oidc:developers,system:authenticated" && "$ci_who" == "oidc:ci-deployer@ci-cd.svc" && $RC -eq 0 ]]; then
+    pass "structured (docs/kube-apiserver.md's AuthenticationConfiguration instead of the flags: alice as '$alice_who' $(secs $(($(now_ms) - t))) s after /readyz; a CI token with aud \"$CI_ID\" only accepted as $ci_who through MatchAny)"
+  else
+    fail structured "want the same identities as with the flags" "alice: $alice_who"$'\n'"ci: $ci_who"$'\n'"$(outputs)"
+  fi
+}
+structured_case
 
 phase ""
 FINISHED=1
