@@ -8,22 +8,32 @@
 # in the guide changes (or breaks) the test. When ../shared/guides/kubectl.md (the seed
 # guide) is there, every block of it must appear verbatim in docs/kubectl-guide.md.
 #
-# What an administrator does, in this order (the client id kube-apiserver needs comes from
-# the OidcClient, whose Secret the controller writes once Nauthera runs):
-#   install   CRDs, the controller under its least-privilege RBAC (a ServiceAccount token),
-#             the token server on HTTPS, a default ClusterAuthPolicy with the groups scope,
-#             NautheraUsers alice (developers) and bob (viewers) with argon2id hashes
+# What an administrator and the users do, in this order (the client id kube-apiserver needs
+# comes from the OidcClient, whose Secret the controller writes once Nauthera runs):
+#   install   `helm lint` + `helm install` of charts/nauthera; no kubelet runs, so the
+#             controller and the token server run here with the args and env of the chart's
+#             Deployments, tokens of the chart's ServiceAccounts (`kubectl create token`: the
+#             chart's RBAC is what is tested) and the chart's mTLS certificates; the token
+#             server serves HTTPS with a test CA; NautheraUsers alice (developers) and bob
+#             (viewers) with argon2id hashes from nauthera-hash-password
 #   Option A  the guide's OidcClient; CLIENT_ID read as the guide reads it
 #   Step 1    kube-apiserver restarted with the guide's flags (+ --oidc-ca-file) — first with
-#             a trailing slash on the issuer (troubleshooting row 1), then exactly
-#   Step 2    the guide's RBAC bindings
+#             a trailing slash on the issuer (troubleshooting rows 1 and 6), then exactly
+#   Step 2    the guide's RBAC bindings (+ the clusterrole-aggregation controller, which
+#             fills `edit` and `view`)
+#   kubelogin the guide's Go install line (must fail as the guide's note says) and the note's
+#             working one, offline from the Go module cache; its result is the plugin used
 #   Option A  set-credentials / set-context / kubectl get pods as the guide says; the browser
-#             is opened by kubelogin through xdg-open (our shim counts the openings); token
-#             cache removal → new login; short ID-token lifetime → refresh without a browser
+#             is opened by kubelogin through xdg-open (our shim starts headless Chromium and
+#             counts the openings); token cache removal → new login; a 15 s ID token →
+#             refresh without a browser
 #   Option B  the guide's NautheraServiceAccount, curl + jq, kubectl --token, the
 #             ClusterRoleBinding by username, the kubeconfig variant, the GitHub Actions steps
-#   rows      the troubleshooting table's rows that concern Nauthera
-#   rotation  two forced signing-key rotations while kubectl calls run without a pause
+#   rows      the troubleshooting table's rows: issuer mismatch, wrong prefix, port conflict,
+#             no refresh_token grant, CI token without a binding
+#   rotation  two forced signing-key rotations (the guide's annotate command) while kubectl
+#             calls run without a pause (rotation.sh)
+#   structured docs/kube-apiserver.md's --authentication-config example instead of the flags
 # Prints PASS/FAIL per check with timings and a timing summary; exit 0 only if all pass,
 # 77 (ctest SKIP) when the Kubernetes programs cannot be built here.
 #
