@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "nlohmann/json.hpp"
 #include "common/util/log.h"
 #include "common/util/status_macros.h"
 #include "controller/app/controller_metrics.h"
@@ -20,6 +21,27 @@ namespace {
 constexpr absl::Duration kResyncPeriod = absl::Seconds(60);
 // After a failed pass, retry at this pace rather than every poll.
 constexpr absl::Duration kRetryAfterFailure = absl::Seconds(5);
+
+std::string Time(int64_t unix_seconds) {
+  if (unix_seconds == 0) return "";
+  return absl::FormatTime(absl::RFC3339_sec, absl::FromUnixSeconds(unix_seconds),
+                          absl::UTCTimeZone());
+}
+
+// {"keys":[{"kid":..,"phase":"ACTIVE","created":..,"activated":..,"retired":..,
+//  "removeAfter":..}]}: what rotation is doing, for people and tests.
+std::string KeysJson(const std::vector<KeySummary>& keys) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const KeySummary& key : keys) {
+    nlohmann::ordered_json item = {{"kid", key.kid}, {"phase", key.phase},
+                                   {"created", Time(key.created_at)}};
+    if (key.activated_at) item["activated"] = Time(key.activated_at);
+    if (key.retired_at) item["retired"] = Time(key.retired_at);
+    if (key.remove_after) item["removeAfter"] = Time(key.remove_after);
+    list.push_back(std::move(item));
+  }
+  return nlohmann::ordered_json{{"keys", list}}.dump(2) + "\n";
+}
 
 }  // namespace
 
@@ -56,7 +78,8 @@ absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
   HttpEndpointsDeps deps{&app->ready_, app->board_.get(),
                          [self] { return self->broadcaster_.Latest()
                                              ? self->broadcaster_.Latest()->version()
-                                             : std::string(); }};
+                                             : std::string(); },
+                         [self] { return KeysJson(self->key_manager_->Summary()); }};
   HttpServer::Options http_options;
   http_options.listen_url = options.http_listen;
   ASSIGN_OR_RETURN(app->http_server_,
@@ -80,7 +103,8 @@ absl::Status ControllerApp::StartLocal() {
   // 3. Signing keys: made once, reused on every later start.
   std::string keys_path =
       absl::StrCat(options.state_dir, "/keys/", kSigningKeysSecretName, ".yaml");
-  ASSIGN_OR_RETURN(keys_, KeyRing::LoadOrCreate(keys_path, absl::ToUnixSeconds(absl::Now())));
+  key_store_ = MakeFileKeyStore(keys_path);
+  ASSIGN_OR_RETURN(keys_, KeyRing::LoadOrCreate(*key_store_, absl::ToUnixSeconds(absl::Now())));
   LogKeys(keys_path);
   // 4. Credentials, statuses, the reconcile pass.
   store_ = std::make_unique<FolderCredentialStore>(absl::StrCat(options.state_dir, "/secrets"));
@@ -99,6 +123,7 @@ absl::Status ControllerApp::StartKubernetes() {
   ASSIGN_OR_RETURN(kube_, KubernetesMode::Start(options_));
   source_ = kube_->TakeSource();
   keys_ = kube_->TakeKeys();
+  key_store_ = kube_->TakeKeyStore();
   LogKeys(absl::StrCat("secret ", kube_->ns(), "/", kSigningKeysSecretName));
   // 4. Credentials Secrets; statuses go to the objects (no files).
   store_ = kube_->TakeStore();
@@ -118,14 +143,24 @@ void ControllerApp::LogKeys(const std::string& where) {
 void ControllerApp::MakeManager() {
   ControllerManager::Options manager_options;
   manager_options.issuer = IssuerSettings{options_.issuer_url, options_.jwks_max_age_seconds};
-  manager_ = std::make_unique<ControllerManager>(manager_options, *store_, *keys_, broadcaster_,
-                                                 *board_);
+  KeyManager::Options key_options;
+  key_options.rotation = RotationSettingsFrom(options_);
+  KubernetesMode* kube = kube_.get();
+  key_options.may_write = [kube] { return kube == nullptr || kube->Writes(); };
+  key_manager_ = std::make_unique<KeyManager>(std::move(key_store_), std::move(keys_),
+                                              std::move(key_options));
+  manager_ = std::make_unique<ControllerManager>(manager_options, *store_, key_manager_->ring(),
+                                                 broadcaster_, *board_);
 }
 
 void ControllerApp::PollOnce() {
   // Kubernetes mode: a pass before every watch has listed would publish a partial State.
   if (kube_ && !kube_->Synced()) return;
   bool changed = source_->Refresh();
+  // Rotation and other replicas' key changes: a new key set is a new State.
+  changed = key_manager_->Tick(absl::ToUnixSeconds(absl::Now()),
+                               manager_->max_token_ttl_seconds()) ||
+            changed;
   std::string token = store_->ChangeToken();
   changed = changed || token != secrets_token_;
   absl::Duration since = absl::Now() - last_pass_;

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "common/http/http_server.h"
 #include "controller/app/options.h"
+#include "controller/keys/key_manager.h"
 #include "controller/keys/key_ring.h"
 #include "controller/kubernetes/kubernetes_mode.h"
 #include "controller/manager/controller_manager.h"
@@ -54,7 +55,9 @@ class ControllerApp {
   // Kubernetes mode only; declared first so that it outlives the source and store it made.
   std::unique_ptr<KubernetesMode> kube_;
   std::unique_ptr<Source> source_;
-  std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<KeyRing> keys_;  // until MakeManager hands it to key_manager_
+  std::unique_ptr<KeyStore> key_store_;
+  std::unique_ptr<KeyManager> key_manager_;
   std::unique_ptr<CredentialStore> store_;
   std::unique_ptr<StatusBoard> board_;
   StateBroadcaster broadcaster_;

@@ -15,6 +15,14 @@ void DefineControllerMetrics() {
                     {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5});
   m.DefineGauge(metric::kObjects, "Objects by kind and Ready reason.", {"kind", "reason"});
   m.DefineCounter(metric::kStatesPublished, "New state versions published.");
+  m.DefineGauge(metric::kSigningKeys, "Signing keys in the JWKS, by phase.", {"phase"});
+  m.DefineCounter(metric::kKeyTransitions,
+                  "Signing-key transitions (published, activated, retired, removed).",
+                  {"transition"});
+  m.DefineGauge(metric::kKeyNextTransition,
+                "When the next signing-key transition is due (unix seconds; 0: none).");
+  m.DefineCounter(metric::kKeyStoreErrors,
+                  "Failed reads or writes of the signing-key Secret (retried).");
 }
 
 std::string RenderStateVersionInfo(absl::string_view version) {

@@ -17,6 +17,11 @@ inline constexpr absl::string_view kReconcileSeconds = "nauthera_controller_reco
 inline constexpr absl::string_view kObjects = "nauthera_controller_objects";
 inline constexpr absl::string_view kStatesPublished = "nauthera_controller_states_published_total";
 inline constexpr absl::string_view kStateVersionInfo = "nauthera_controller_state_version_info";
+inline constexpr absl::string_view kSigningKeys = "nauthera_signing_keys";
+inline constexpr absl::string_view kKeyTransitions = "nauthera_signing_key_transitions_total";
+inline constexpr absl::string_view kKeyNextTransition =
+    "nauthera_signing_key_next_transition_timestamp_seconds";
+inline constexpr absl::string_view kKeyStoreErrors = "nauthera_signing_key_store_errors_total";
 
 }  // namespace metric
 

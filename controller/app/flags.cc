@@ -1,5 +1,7 @@
 #include "controller/app/flags.h"
 
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "common/util/flag_set.h"
 
@@ -20,6 +22,9 @@ struct Binding {
   std::string poll_interval = "500ms";
   std::string lease_duration = "15s";
   int jwks_max_age = 60;
+  std::string key_rotation_period = "168h";
+  std::string key_publish_ahead = "10m";
+  std::string key_retired_overlap = "1h";
 
   explicit Binding(ControllerOptions& o) {
     set.String("manifests", &o.manifests, "folder of *.yaml / *.yml manifests (required)");
@@ -53,6 +58,15 @@ struct Binding {
                "mutual TLS: the CA of token servers' client certificates (PEM)");
     set.String("poll-interval", &poll_interval, "how often the folder is checked for changes");
     set.Int("jwks-max-age", &jwks_max_age, "Cache-Control max-age of the JWKS, in seconds");
+    set.String("key-rotation-period", &key_rotation_period,
+               "replace the signing key this often (0: only when asked with the annotation "
+               "auth.nauthera.io/rotate on the key Secret)");
+    set.String("key-publish-ahead", &key_publish_ahead,
+               "a new signing key is in the JWKS this long before it signs (at least twice "
+               "--jwks-max-age, so verifiers' caches have it)");
+    set.String("key-retired-overlap", &key_retired_overlap,
+               "a retired key stays in the JWKS at least this long (and always until every "
+               "token it signed has expired)");
   }
 };
 
@@ -71,6 +85,18 @@ absl::StatusOr<ParsedFlags> ParseFlags(const std::vector<std::string>& args) {
         "--poll-interval=", binding.poll_interval, ": write a duration like 500ms or 1s"));
   }
   parsed.options.jwks_max_age_seconds = binding.jwks_max_age;
+  for (auto [flag, text, target] :
+       {std::tuple{"--key-rotation-period", &binding.key_rotation_period,
+                   &parsed.options.key_rotation_period},
+        std::tuple{"--key-publish-ahead", &binding.key_publish_ahead,
+                   &parsed.options.key_publish_ahead},
+        std::tuple{"--key-retired-overlap", &binding.key_retired_overlap,
+                   &parsed.options.key_retired_overlap}}) {
+    if (!absl::ParseDuration(*text, target) || *target < absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, "=", *text, ": write a duration like 10m, 168h or 0"));
+    }
+  }
   if (!absl::ParseDuration(binding.lease_duration, &parsed.options.lease_duration)) {
     return absl::InvalidArgumentError(absl::StrCat("--leader-elect-lease-duration=",
                                                    binding.lease_duration,

@@ -30,7 +30,13 @@ HttpHandler MakeControllerHttpHandler(HttpEndpointsDeps deps) {
       response.SetHeader("Cache-Control", "no-store");
       return response;
     }
-    return HttpResponse::Text(404, "not found; try /healthz, /readyz, /metrics or /status\n");
+    if (request.path == "/keys" && deps.keys_json) {
+      HttpResponse response = HttpResponse::Json(200, deps.keys_json());
+      response.SetHeader("Cache-Control", "no-store");
+      return response;
+    }
+    return HttpResponse::Text(404,
+                              "not found; try /healthz, /readyz, /metrics, /status or /keys\n");
   };
 }
 

@@ -1,6 +1,7 @@
 // The controller's HTTP endpoints: /healthz (the process runs), /readyz (a first complete
 // reconcile has published a State), /metrics (Prometheus text format), /status (every
-// object's status as JSON).
+// object's status as JSON), /keys (the signing keys' kids and rotation phases, never key
+// material).
 #ifndef NAUTHERA_CONTROLLER_APP_HTTP_ENDPOINTS_H_
 #define NAUTHERA_CONTROLLER_APP_HTTP_ENDPOINTS_H_
 
@@ -18,6 +19,8 @@ struct HttpEndpointsDeps {
   const StatusBoard* board = nullptr;
   // The state version on the stream ("" before the first).
   std::function<std::string()> state_version;
+  // The /keys document.
+  std::function<std::string()> keys_json;
 };
 
 // REQUIRES: every pointer in `deps` outlives the handler.

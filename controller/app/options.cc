@@ -19,6 +19,15 @@ bool IsLoopbackListenAddress(const std::string& address) {
   return IsLoopbackHost(host);
 }
 
+RotationSettings RotationSettingsFrom(const ControllerOptions& options) {
+  RotationSettings settings;
+  settings.period_seconds = absl::ToInt64Seconds(options.key_rotation_period);
+  settings.publish_ahead_seconds = absl::ToInt64Seconds(options.key_publish_ahead);
+  settings.retired_overlap_seconds = absl::ToInt64Seconds(options.key_retired_overlap);
+  settings.jwks_max_age_seconds = options.jwks_max_age_seconds;
+  return settings;
+}
+
 absl::Status ValidateOptions(const ControllerOptions& options) {
   auto refuse = [](absl::string_view why) { return absl::InvalidArgumentError(why); };
   if (!options.kubeconfig.empty() && options.in_cluster) {
@@ -76,7 +85,7 @@ absl::Status ValidateOptions(const ControllerOptions& options) {
   if (options.jwks_max_age_seconds < 0 || options.jwks_max_age_seconds > 86400) {
     return refuse("--jwks-max-age must be between 0 and 86400 seconds");
   }
-  return absl::OkStatus();
+  return ValidateRotationSettings(RotationSettingsFrom(options));
 }
 
 }  // namespace nauthera::controller

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "controller/keys/key_rotation.h"
 
 namespace nauthera::controller {
 
@@ -32,6 +33,10 @@ struct ControllerOptions {
   std::string grpc_client_ca;
   absl::Duration poll_interval = absl::Milliseconds(500);
   int64_t jwks_max_age_seconds = 60;
+  // Signing-key rotation (controller/keys/key_rotation.h).
+  absl::Duration key_rotation_period = absl::Hours(7 * 24);  // 0: only when asked
+  absl::Duration key_publish_ahead = absl::Minutes(10);
+  absl::Duration key_retired_overlap = absl::Hours(1);
 
   bool mutual_tls() const { return !grpc_tls_cert.empty(); }
   bool kubernetes() const { return !kubeconfig.empty() || in_cluster; }
@@ -39,6 +44,9 @@ struct ControllerOptions {
 
 // True for "127.0.0.1:7070", "localhost:7070", "[::1]:7070" and unix: sockets.
 bool IsLoopbackListenAddress(const std::string& address);
+
+// The rotation settings the flags describe.
+RotationSettings RotationSettingsFrom(const ControllerOptions& options);
 
 // Every reason not to start, as one message a person can act on.
 absl::Status ValidateOptions(const ControllerOptions& options);

@@ -2,31 +2,27 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto/random.h"
+#include "common/util/log.h"
 #include "common/util/status_macros.h"
-#include "controller/api/secret_manifest.h"
-#include "controller/util/private_files.h"
 
 namespace nauthera::controller {
 namespace {
 
 constexpr absl::string_view kKeysDataKey = "keys.json";
-
-std::string Folder(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
-
 constexpr absl::string_view kSessionDataKey = "session_key";
+constexpr absl::string_view kRotationHandledKey = "rotation_handled";
 constexpr size_t kSessionKeyBytes = 32;
 
-absl::Status Refuse(const std::string& path, absl::string_view why) {
+absl::Status Refuse(const KeyStore& store, absl::string_view why) {
   return absl::FailedPreconditionError(absl::StrCat(
-      "the signing key file ", path, " cannot be used: ", why,
-      ". Restore it from a backup; delete it only if every token it signed may become "
+      "the signing keys (", store.Where(), ") cannot be used: ", why,
+      ". Restore them from a backup; delete them only if every token they signed may become "
       "invalid (a new key is then made)"));
 }
 
-absl::StatusOr<SigningKey> MakeKey(int64_t now) {
+}  // namespace
+
+absl::StatusOr<SigningKey> KeyRing::MakeKey(int64_t now) {
   ASSIGN_OR_RETURN(std::unique_ptr<RsaKey> rsa, RsaKey::Generate(2048));
   SigningKey key;
   key.kid = rsa->Thumbprint();
@@ -36,24 +32,6 @@ absl::StatusOr<SigningKey> MakeKey(int64_t now) {
   key.key = std::shared_ptr<const RsaKey>(std::move(rsa));
   return key;
 }
-
-absl::Status Save(const std::string& path, const std::vector<SigningKey>& keys,
-                  const std::string& session_key) {
-  SecretManifest secret;
-  secret.name = std::string(kSigningKeysSecretName);
-  secret.ns = std::string(kSigningKeysNamespace);
-  secret.labels[std::string(kManagedByLabel)] = std::string(kManagedByValue);
-  secret.data[std::string(kKeysDataKey)] = EncodeKeySet(keys);
-  secret.data[std::string(kSessionDataKey)] = session_key;
-  RETURN_IF_ERROR(MakePrivateDirs(Folder(path)));
-  return WriteFileAtomically(
-      path, RenderSecretManifest(secret,
-                                 "Nauthera's token signing keys and login session key (made by "
-                                 "nauthera-controller).\nKeep this file: deleting it "
-                                 "invalidates every issued token and every login session."));
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::FromSecretData(
     const std::map<std::string, std::string>& data) {
@@ -66,51 +44,73 @@ absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::FromSecretData(
   if (session == data.end() || session->second.size() < kSessionKeyBytes) {
     return absl::FailedPreconditionError("data.session_key is missing or shorter than 32 bytes");
   }
-  return std::unique_ptr<KeyRing>(new KeyRing(std::move(keys), session->second, false));
+  std::unique_ptr<KeyRing> ring(new KeyRing(std::move(keys), session->second, false));
+  auto handled = data.find(std::string(kRotationHandledKey));
+  if (handled != data.end()) ring->rotation_handled_ = handled->second;
+  return ring;
 }
 
 absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::Generate(int64_t now_unix_seconds) {
   ASSIGN_OR_RETURN(SigningKey key, MakeKey(now_unix_seconds));
+  key.activated_at = now_unix_seconds;
   std::vector<SigningKey> keys = {std::move(key)};
   return std::unique_ptr<KeyRing>(
       new KeyRing(std::move(keys), RandomBytes(kSessionKeyBytes), true));
 }
 
 std::map<std::string, std::string> KeyRing::ToSecretData() const {
-  return {{std::string(kKeysDataKey), EncodeKeySet(keys_)},
-          {std::string(kSessionDataKey), session_key_}};
+  std::map<std::string, std::string> data = {{std::string(kKeysDataKey), EncodeKeySet(keys_)},
+                                             {std::string(kSessionDataKey), session_key_}};
+  if (!rotation_handled_.empty()) data[std::string(kRotationHandledKey)] = rotation_handled_;
+  return data;
+}
+
+absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::LoadOrCreate(KeyStore& store,
+                                                               int64_t now_unix_seconds) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    absl::StatusOr<StoredKeys> stored = store.Load();
+    if (stored.ok()) {
+      // 1. Existing keys: used as they are, never replaced.
+      if (stored->data.count(std::string(kKeysDataKey)) == 0) {
+        return Refuse(store, "it has no data.\"keys.json\"");
+      }
+      auto session = stored->data.find(std::string(kSessionDataKey));
+      if (session == stored->data.end()) {
+        // A key set from before session keys existed: add one, keeping the signing keys.
+        stored->data[std::string(kSessionDataKey)] = RandomBytes(kSessionKeyBytes);
+        absl::StatusOr<std::unique_ptr<KeyRing>> ring = FromSecretData(stored->data);
+        if (!ring.ok()) return Refuse(store, ring.status().message());
+        RETURN_IF_ERROR(store.Save(stored->data, stored->version));
+        return ring;
+      }
+      if (session->second.size() < kSessionKeyBytes) {
+        return Refuse(store, "data.session_key is shorter than 32 bytes");
+      }
+      absl::StatusOr<std::unique_ptr<KeyRing>> ring = FromSecretData(stored->data);
+      if (!ring.ok()) return Refuse(store, ring.status().message());
+      return ring;
+    }
+    if (absl::IsDataLoss(stored.status()) || absl::IsInvalidArgument(stored.status())) {
+      return Refuse(store, stored.status().message());
+    }
+    if (!absl::IsNotFound(stored.status())) return stored.status();
+    // 2. First start: one ACTIVE key and a session key.
+    ASSIGN_OR_RETURN(std::unique_ptr<KeyRing> ring, Generate(now_unix_seconds));
+    absl::Status saved = store.Save(ring->ToSecretData(), "");
+    if (saved.ok()) return ring;
+    if (!absl::IsAlreadyExists(saved)) return saved;
+    // 3. Another replica saved first: use its keys.
+    LogInfo("another replica created the signing keys first; using them",
+            {{"where", store.Where()}});
+  }
+  return absl::AbortedError(absl::StrCat("the signing keys (", store.Where(),
+                                         ") changed while they were being read; try again"));
 }
 
 absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::LoadOrCreate(const std::string& path,
                                                                int64_t now_unix_seconds) {
-  absl::StatusOr<std::string> text = ReadWholeFile(path);
-  if (text.ok()) {
-    // 1. Existing keys: used as they are, never replaced.
-    absl::StatusOr<SecretManifest> secret = ParseSecretManifest(*text);
-    if (!secret.ok()) return Refuse(path, secret.status().message());
-    auto data = secret->data.find(std::string(kKeysDataKey));
-    if (data == secret->data.end()) return Refuse(path, "it has no data.\"keys.json\"");
-    absl::StatusOr<std::vector<SigningKey>> keys = DecodeKeySet(data->second);
-    if (!keys.ok()) return Refuse(path, keys.status().message());
-    auto session = secret->data.find(std::string(kSessionDataKey));
-    if (session != secret->data.end()) {
-      if (session->second.size() < kSessionKeyBytes) {
-        return Refuse(path, "data.session_key is shorter than 32 bytes");
-      }
-      return std::unique_ptr<KeyRing>(new KeyRing(*std::move(keys), session->second, false));
-    }
-    // A file from before session keys existed: add one, keeping the signing keys.
-    std::string session_key = RandomBytes(kSessionKeyBytes);
-    RETURN_IF_ERROR(Save(path, *keys, session_key));
-    return std::unique_ptr<KeyRing>(new KeyRing(*std::move(keys), session_key, false));
-  }
-  if (!absl::IsNotFound(text.status())) return text.status();
-  // 2. First start: one ACTIVE key and a session key.
-  ASSIGN_OR_RETURN(SigningKey key, MakeKey(now_unix_seconds));
-  std::vector<SigningKey> keys = {std::move(key)};
-  std::string session_key = RandomBytes(kSessionKeyBytes);
-  RETURN_IF_ERROR(Save(path, keys, session_key));
-  return std::unique_ptr<KeyRing>(new KeyRing(std::move(keys), session_key, true));
+  std::unique_ptr<KeyStore> store = MakeFileKeyStore(path);
+  return LoadOrCreate(*store, now_unix_seconds);
 }
 
 }  // namespace nauthera::controller

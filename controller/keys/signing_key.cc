@@ -1,5 +1,7 @@
 #include "controller/keys/signing_key.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 
@@ -27,11 +29,16 @@ std::optional<KeyPhase> KeyPhaseFromName(absl::string_view name) {
 std::string EncodeKeySet(const std::vector<SigningKey>& keys) {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const SigningKey& key : keys) {
-    list.push_back({{"kid", key.kid},
-                    {"alg", key.algorithm},
-                    {"phase", std::string(KeyPhaseName(key.phase))},
-                    {"created_at", key.created_at},
-                    {"private_key_pem", key.private_key_pem}});
+    nlohmann::ordered_json item = {{"kid", key.kid},
+                                   {"alg", key.algorithm},
+                                   {"phase", std::string(KeyPhaseName(key.phase))},
+                                   {"created_at", key.created_at}};
+    if (key.activated_at) item["activated_at"] = key.activated_at;
+    if (key.retired_at) item["retired_at"] = key.retired_at;
+    if (key.remove_after) item["remove_after"] = key.remove_after;
+    if (key.max_token_ttl) item["max_token_ttl"] = key.max_token_ttl;
+    item["private_key_pem"] = key.private_key_pem;
+    list.push_back(std::move(item));
   }
   return list.dump(2);
 }
@@ -59,6 +66,14 @@ absl::StatusOr<std::vector<SigningKey>> DecodeKeySet(absl::string_view json) {
     if (!phase) return bad("phase must be PUBLISHED, ACTIVE or RETIRED");
     key.phase = *phase;
     key.created_at = item["created_at"].get<int64_t>();
+    for (auto [field, target] : {std::pair{"activated_at", &key.activated_at},
+                                 std::pair{"retired_at", &key.retired_at},
+                                 std::pair{"remove_after", &key.remove_after},
+                                 std::pair{"max_token_ttl", &key.max_token_ttl}}) {
+      if (!item.contains(field)) continue;
+      if (!item[field].is_number_integer()) return bad(absl::StrCat(field, " must be an integer"));
+      *target = item[field].get<int64_t>();
+    }
     key.private_key_pem = item["private_key_pem"].get<std::string>();
     absl::StatusOr<std::unique_ptr<RsaKey>> parsed = RsaKey::FromPrivatePem(key.private_key_pem);
     if (!parsed.ok()) return bad(absl::StrCat("private key: ", parsed.status().message()));
@@ -72,7 +87,11 @@ absl::StatusOr<std::vector<SigningKey>> DecodeKeySet(absl::string_view json) {
 
 absl::Status CheckKeySet(const std::vector<SigningKey>& keys) {
   int active = 0;
+  std::set<std::string> kids;
   for (const SigningKey& key : keys) {
+    if (!kids.insert(key.kid).second) {
+      return absl::FailedPreconditionError(absl::StrCat("key ", key.kid, " appears twice"));
+    }
     if (key.key == nullptr) return absl::FailedPreconditionError("a key is not parsed");
     if (key.algorithm != "RS256") {
       return absl::FailedPreconditionError(

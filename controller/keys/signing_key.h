@@ -26,12 +26,18 @@ struct SigningKey {
   std::string algorithm = "RS256";
   KeyPhase phase = KeyPhase::kActive;
   int64_t created_at = 0;  // unix seconds
+  // Rotation bookkeeping (key_rotation.h); 0 = not (yet) set.
+  int64_t activated_at = 0;   // began signing
+  int64_t retired_at = 0;     // stopped signing
+  int64_t remove_after = 0;   // RETIRED keys leave the JWKS after this
+  int64_t max_token_ttl = 0;  // longest token lifetime in force while it was ACTIVE
   std::string private_key_pem;
   std::shared_ptr<const RsaKey> key;  // parsed once, so checks do not re-parse
 };
 
 // The JSON list stored in the key Secret's data."keys.json":
-// [{"kid":..,"alg":"RS256","phase":"ACTIVE","created_at":..,"private_key_pem":..}].
+// [{"kid":..,"alg":"RS256","phase":"ACTIVE","created_at":..,"private_key_pem":..}], plus
+// activated_at, retired_at, remove_after and max_token_ttl when set (older sets lack them).
 std::string EncodeKeySet(const std::vector<SigningKey>& keys);
 // Parses and checks: every key parses, kid equals its thumbprint, alg is RS256, exactly one
 // is ACTIVE.

@@ -14,73 +14,95 @@
 namespace nauthera::controller {
 namespace {
 
-absl::StatusOr<std::unique_ptr<KeyRing>> FromSecret(const kube::Object& secret,
-                                                    const std::string& ref) {
-  std::map<std::string, std::string> data;
-  if (secret.contains("data") && secret["data"].is_object()) {
-    for (const auto& [key, value] : secret["data"].items()) {
-      if (!value.is_string()) continue;
-      absl::StatusOr<std::string> decoded = Base64Decode(value.get<std::string>());
-      if (decoded.ok()) data[key] = *decoded;
-    }
-  }
-  absl::StatusOr<std::unique_ptr<KeyRing>> ring = KeyRing::FromSecretData(data);
-  if (!ring.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the signing key Secret ", ref, " cannot be used: ", ring.status().message(),
-        ". Restore it from a backup; delete it only if every token it signed may become "
-        "invalid (a new key is then made)"));
-  }
-  return ring;
-}
+class KubernetesKeyStore : public KeyStore {
+ public:
+  KubernetesKeyStore(kube::KubeClient& client, std::string ns)
+      : client_(client), ns_(std::move(ns)), name_(kSigningKeysSecretName) {}
 
-absl::StatusOr<std::unique_ptr<KeyRing>> TryOnce(kube::KubeClient& client, const std::string& ns,
-                                                 const std::string& ref) {
-  const std::string name(kSigningKeysSecretName);
-  // 1. The Secret that exists is the key set, always.
-  absl::StatusOr<kube::Object> existing = client.Get(kube::refs::Secrets(), ns, name);
-  if (existing.ok()) return FromSecret(*existing, ref);
-  if (!absl::IsNotFound(existing.status())) return existing.status();
-  // 2. None yet: make one; the first create wins.
-  ASSIGN_OR_RETURN(std::unique_ptr<KeyRing> ring,
-                   KeyRing::Generate(absl::ToUnixSeconds(absl::Now())));
-  kube::Object secret = {
-      {"apiVersion", "v1"},
-      {"kind", "Secret"},
-      {"type", "Opaque"},
-      {"metadata",
-       {{"name", name},
-        {"namespace", ns},
-        {"labels", {{std::string(kManagedByLabel), std::string(kManagedByValue)}}},
-        {"annotations",
-         {{"auth.nauthera.io/note",
-           "Nauthera's token signing keys and login session key. Deleting this Secret "
-           "invalidates every issued token and every login session."}}}}},
-      {"data", kube::Object::object()}};
-  for (const auto& [key, value] : ring->ToSecretData()) secret["data"][key] = Base64Encode(value);
-  kube::WriteOptions options;
-  options.field_manager = std::string(kFieldManager);
-  absl::StatusOr<kube::Object> created = client.Create(kube::refs::Secrets(), ns, secret, options);
-  if (created.ok()) return ring;
-  if (!absl::IsAlreadyExists(created.status())) return created.status();
-  // 3. Another replica won the race: use its keys.
-  LogInfo("another replica created the signing keys first; using them", {{"secret", ref}});
-  ASSIGN_OR_RETURN(kube::Object winner, client.Get(kube::refs::Secrets(), ns, name));
-  return FromSecret(winner, ref);
-}
+  absl::StatusOr<StoredKeys> Load() override {
+    ASSIGN_OR_RETURN(kube::Object secret, client_.Get(kube::refs::Secrets(), ns_, name_));
+    StoredKeys stored;
+    if (secret.contains("data") && secret["data"].is_object()) {
+      for (const auto& [key, value] : secret["data"].items()) {
+        if (!value.is_string()) continue;
+        absl::StatusOr<std::string> decoded = Base64Decode(value.get<std::string>());
+        if (!decoded.ok()) {
+          return absl::DataLossError(absl::StrCat("data.", key, " is not base64"));
+        }
+        stored.data[key] = *decoded;
+      }
+    }
+    const kube::Object& metadata = secret["metadata"];
+    if (metadata.contains("annotations") && metadata["annotations"].is_object()) {
+      auto rotate = metadata["annotations"].find(std::string(kRotateAnnotation));
+      if (rotate != metadata["annotations"].end() && rotate->is_string()) {
+        stored.rotate_request = rotate->get<std::string>();
+      }
+    }
+    stored.version = metadata.value("resourceVersion", "");
+    last_ = std::move(secret);
+    return stored;
+  }
+
+  absl::Status Save(const std::map<std::string, std::string>& data,
+                    const std::string& version) override {
+    kube::Object secret;
+    if (version.empty()) {
+      secret = {{"apiVersion", "v1"},
+                {"kind", "Secret"},
+                {"type", "Opaque"},
+                {"metadata",
+                 {{"name", name_},
+                  {"namespace", ns_},
+                  {"labels", {{std::string(kManagedByLabel), std::string(kManagedByValue)}}},
+                  {"annotations",
+                   {{"auth.nauthera.io/note",
+                     "Nauthera's token signing keys and login session key. Deleting this "
+                     "Secret invalidates every issued token and every login session. To "
+                     "rotate the signing key, set the annotation auth.nauthera.io/rotate to "
+                     "a new value."}}}}}};
+    } else {
+      if (last_.is_null() || last_["metadata"].value("resourceVersion", "") != version) {
+        return absl::AbortedError("the key Secret changed since it was read");
+      }
+      secret = last_;  // labels, annotations and resourceVersion (the precondition) kept
+    }
+    secret["data"] = kube::Object::object();
+    for (const auto& [key, value] : data) secret["data"][key] = Base64Encode(value);
+    kube::WriteOptions options;
+    options.field_manager = std::string(kFieldManager);
+    absl::StatusOr<kube::Object> written =
+        version.empty() ? client_.Create(kube::refs::Secrets(), ns_, secret, options)
+                        : client_.Update(kube::refs::Secrets(), ns_, secret, "", options);
+    if (!written.ok()) return written.status();
+    last_ = *std::move(written);
+    return absl::OkStatus();
+  }
+
+  std::string Where() const override { return absl::StrCat("secret ", ns_, "/", name_); }
+
+ private:
+  kube::KubeClient& client_;
+  std::string ns_;
+  std::string name_;
+  kube::Object last_;  // the Secret as last read or written
+};
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreateKeySecret(kube::KubeClient& client,
-                                                               const std::string& ns,
+std::unique_ptr<KeyStore> MakeKubernetesKeyStore(kube::KubeClient& client, const std::string& ns) {
+  return std::make_unique<KubernetesKeyStore>(client, ns);
+}
+
+absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreateKeySecret(KeyStore& store,
                                                                absl::Time deadline) {
-  std::string ref = absl::StrCat(ns, "/", kSigningKeysSecretName);
   while (true) {
-    absl::StatusOr<std::unique_ptr<KeyRing>> ring = TryOnce(client, ns, ref);
+    absl::StatusOr<std::unique_ptr<KeyRing>> ring =
+        KeyRing::LoadOrCreate(store, absl::ToUnixSeconds(absl::Now()));
     if (ring.ok() || !absl::IsUnavailable(ring.status()) || absl::Now() > deadline) {
       if (!ring.ok()) {
         return absl::Status(ring.status().code(),
-                            absl::StrCat("signing keys (Secret ", ref,
+                            absl::StrCat("signing keys (", store.Where(),
                                          "): ", ring.status().message()));
       }
       return ring;

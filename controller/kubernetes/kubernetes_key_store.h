@@ -1,8 +1,8 @@
 // The signing keys and the login session key in Secret <namespace>/nauthera-signing-keys
-// (data."keys.json", data.session_key: the layout local mode writes to a file).
-// Made once and never regenerated: a replica that finds no Secret makes a key set and
-// creates the Secret; if another replica created it first (409 AlreadyExists) it reads and
-// uses the winner's, so every replica signs and publishes the same keys.
+// (the layout local mode writes to a file; see controller/keys/key_store.h). Every replica
+// uses the one Secret: the first to find none creates it; a replica that loses that race
+// (409 AlreadyExists) uses the winner's. Rotation replaces its data with the
+// resourceVersion it read (409 Conflict when someone wrote since).
 #ifndef NAUTHERA_CONTROLLER_KUBERNETES_KUBERNETES_KEY_STORE_H_
 #define NAUTHERA_CONTROLLER_KUBERNETES_KUBERNETES_KEY_STORE_H_
 
@@ -12,15 +12,18 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "controller/keys/key_ring.h"
+#include "controller/keys/key_store.h"
 #include "controller/kube/kube_client.h"
 
 namespace nauthera::controller {
 
-// Loads the key Secret in `ns`, or creates it. Retries unavailable answers until `deadline`.
-// Fails without writing when the Secret exists but is not a usable key set (it must be
-// repaired, never replaced).
-absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreateKeySecret(kube::KubeClient& client,
-                                                               const std::string& ns,
+// `client` must outlive the store.
+std::unique_ptr<KeyStore> MakeKubernetesKeyStore(kube::KubeClient& client, const std::string& ns);
+
+// Loads the key Secret from `store`, or creates it. Retries unavailable answers until
+// `deadline`. Fails without writing when the Secret exists but is not a usable key set (it
+// must be repaired, never replaced).
+absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreateKeySecret(KeyStore& store,
                                                                absl::Time deadline);
 
 }  // namespace nauthera::controller

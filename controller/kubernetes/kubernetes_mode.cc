@@ -67,8 +67,9 @@ absl::StatusOr<std::unique_ptr<KubernetesMode>> KubernetesMode::Start(
   mode->status_writer_ = std::make_unique<StatusWriter>(mode->client_.get(), source,
                                                        options.watch_namespace);
   // 4. The signing keys: every replica uses the one Secret.
-  ASSIGN_OR_RETURN(mode->keys_, LoadOrCreateKeySecret(*mode->client_, mode->ns_,
-                                                      absl::Now() + absl::Seconds(30)));
+  mode->key_store_ = MakeKubernetesKeyStore(*mode->client_, mode->ns_);
+  ASSIGN_OR_RETURN(mode->keys_,
+                   LoadOrCreateKeySecret(*mode->key_store_, absl::Now() + absl::Seconds(30)));
   LogInfo("kubernetes mode", {{"server", config->server},
                               {"namespace", mode->ns_},
                               {"watch_namespace", options.watch_namespace.empty()

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "controller/app/options.h"
 #include "controller/keys/key_ring.h"
+#include "controller/keys/key_store.h"
 #include "controller/kube/kube_client.h"
 #include "controller/kube/leader_elector.h"
 #include "controller/kubernetes/kubernetes_credential_store.h"
@@ -30,6 +31,8 @@ class KubernetesMode {
   std::unique_ptr<KubernetesSource> TakeSource() { return std::move(source_); }
   std::unique_ptr<KubernetesCredentialStore> TakeStore() { return std::move(store_); }
   std::unique_ptr<KeyRing> TakeKeys() { return std::move(keys_); }
+  // The key Secret, for rotation (uses this object's client too).
+  std::unique_ptr<KeyStore> TakeKeyStore() { return std::move(key_store_); }
 
   // Every watch has listed once: a reconcile now sees everything.
   bool Synced() const;
@@ -54,6 +57,7 @@ class KubernetesMode {
   std::unique_ptr<KubernetesSource> source_;
   std::unique_ptr<KubernetesCredentialStore> store_;
   std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<KeyStore> key_store_;
   std::unique_ptr<kube::LeaderElector> elector_;
   std::unique_ptr<StatusWriter> status_writer_;
 };

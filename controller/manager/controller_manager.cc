@@ -1,5 +1,6 @@
 #include "controller/manager/controller_manager.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -117,6 +118,12 @@ void ControllerManager::ReconcileClients(const SourceState& source, Pass& pass) 
     pass.statuses.push_back(std::move(outcome.status));
   }
   AddAudienceClientIds(pass.oidc_client_ids, pass.servable);
+  int64_t longest = std::max(kDefaultAccessTokenTtlSeconds, kDefaultIdTokenTtlSeconds);
+  for (const ServableClient& client : pass.servable) {
+    longest = std::max({longest, client.policy.access_token_ttl_seconds,
+                        client.policy.id_token_ttl_seconds});
+  }
+  max_token_ttl_seconds_ = longest;
 }
 
 void ControllerManager::ReconcileUsers(const SourceState& source, Pass& pass) {

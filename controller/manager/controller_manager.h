@@ -45,6 +45,10 @@ class ControllerManager {
 
   CredentialsReconciler& credentials() { return credentials_; }
 
+  // The longest access or ID token lifetime of any served client (the defaults before the
+  // first pass): how long a retired signing key must stay published.
+  int64_t max_token_ttl_seconds() const { return max_token_ttl_seconds_; }
+
   // The version on the stream, "" before the first publish.
   std::string state_version() const { return published_version_; }
 
@@ -64,6 +68,7 @@ class ControllerManager {
   StatusBoard& board_;
   StateVersioner versioner_;
   std::string published_version_;
+  int64_t max_token_ttl_seconds_ = 15 * 60;  // the default lifetimes
   std::string last_gc_note_;
   std::set<std::pair<std::string, std::string>> object_series_;  // (kind, reason) gauges
 };

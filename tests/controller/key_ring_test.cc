@@ -96,10 +96,12 @@ TEST_CASE("a key set round-trips through its JSON and is checked", "[keys]") {
   keys[0].kid = "not-the-thumbprint";
   CHECK_FALSE(CheckKeySet(keys).ok());
   keys[0].kid = keys[0].key->Thumbprint();
-  keys.push_back(keys[0]);  // two ACTIVE keys
+  keys.push_back(*KeyRing::MakeKey(6));  // two ACTIVE keys
   CHECK_FALSE(CheckKeySet(keys).ok());
   keys[1].phase = KeyPhase::kRetired;
   CHECK(CheckKeySet(keys).ok());
+  keys.push_back(keys[1]);  // one kid twice
+  CHECK_FALSE(CheckKeySet(keys).ok());
 }
 
 }  // namespace

@@ -58,8 +58,11 @@ echo "option_b_test: work dir $WORK (logs in $LOGS), issuer $ISSUER, gRPC $GRPC_
 # Processes
 
 start_controller() {
+  # Rotation settings short enough for the rotation case: a new key is in the JWKS for 5 s
+  # (twice the 2 s JWKS max-age) before it signs.
   "$CONTROLLER" --manifests="$MANIFESTS" --state-dir="$STATE" --issuer-url="$ISSUER" \
     --grpc-listen="127.0.0.1:$GRPC_PORT" --http-listen="$CTRL_URL" \
+    --jwks-max-age=2 --key-publish-ahead=5s --key-rotation-period=0 \
     >>"$LOGS/controller.log" 2>&1 </dev/null &
   local pid=$!
   disown "$pid"   # no "Killed" job notices when a case SIGKILLs it
@@ -489,6 +492,49 @@ EOF
     --email ci-added@ci-cd.svc >/dev/null || fail "jose rejected ci-added's token"
 }
 
+# token_kid TOKEN: the kid in its JOSE header.
+token_kid() { jwt_part "$1" 0 | jq -r .kid; }
+keys_phase() { curl -s --max-time 2 "$CTRL_URL/keys" | jq -r --arg k "$1" '.keys[] | select(.kid == $k) | .phase'; }
+
+case_key_rotation_asked_for() {
+  local keyfile="$STATE/keys/nauthera-signing-keys.yaml" old_token old_kid new_kid t_pub t_act
+  old_token=$(get_token)
+  old_kid=$(token_kid "$old_token")
+  [[ "$(keys_phase "$old_kid")" == ACTIVE ]] || fail "/keys does not show $old_kid ACTIVE"
+  # A person asks for a rotation with the annotation on the key Secret (here: its file).
+  python3 - "$keyfile" <<'PY'
+import sys, yaml
+path = sys.argv[1]
+doc = yaml.safe_load(open(path))
+doc["metadata"].setdefault("annotations", {})["auth.nauthera.io/rotate"] = "test-1"
+open(path + ".tmp", "w").write(yaml.safe_dump(doc))
+PY
+  mv "$keyfile.tmp" "$keyfile"
+  t_pub=$(now_ms)
+  two_keys() { [[ "$(jwks_kids 2>/dev/null | jq 'length')" == 2 ]]; }
+  wait_for 5 two_keys || fail "the JWKS does not list a second key within 5 s of the request"
+  new_kid=$(curl -s "$CTRL_URL/keys" | jq -r '.keys[] | select(.phase == "PUBLISHED") | .kid')
+  [[ -n "$new_kid" && "$new_kid" != "$old_kid" ]] || fail "no PUBLISHED key in /keys"
+  # Published, not signing: tokens still carry the old kid.
+  [[ "$(token_kid "$(get_token)")" == "$old_kid" ]] || fail "a token was signed by the new key before publish-ahead"
+  signs_new() { [[ "$(token_kid "$(get_token)")" == "$new_kid" ]]; }
+  wait_for 10 signs_new || fail "the new key does not sign within 10 s"
+  t_act=$(now_ms)
+  echo "    new key published, then signing $(( t_act - t_pub )) ms after the request (publish-ahead 5 s)" >&2
+  (( t_act - t_pub >= 4000 )) || fail "the new key signed after only $(( t_act - t_pub )) ms (< publish-ahead)"
+  [[ "$(keys_phase "$old_kid")" == RETIRED ]] || fail "/keys does not show the old key RETIRED"
+  [[ "$(keys_phase "$new_kid")" == ACTIVE ]] || fail "/keys does not show the new key ACTIVE"
+  # Tokens signed before the rotation still verify: the retired key stays in the JWKS.
+  verify_ci_token "$old_token" >/dev/null || fail "a token signed by the retired key no longer verifies"
+  verify_ci_token "$(get_token)" >/dev/null || fail "a token signed by the new key does not verify"
+  # Saved before used: the key file holds both keys, and the same request is not repeated.
+  [[ "$(signing_keys_digest | wc -l)" == 2 ]] || fail "the key file does not hold both keys"
+  sleep 3
+  [[ "$(signing_keys_digest | wc -l)" == 2 ]] || fail "the same annotation started another rotation"
+  curl -s "$CTRL_URL/metrics" | grep -q 'nauthera_signing_keys{phase="RETIRED"} 1' \
+    || fail "metrics do not show one RETIRED key"
+}
+
 case_malformed_manifest() {
   local secret_before found
   secret_before=$(client_secret)
@@ -568,6 +614,7 @@ run_case "controller SIGKILLed -> token server keeps issuing" case_controller_ki
 run_case "controller restarted -> same client_secret, same kid, old token verifies" case_controller_restarted
 run_case "controller restarted -> token server resumes the stream (new SA gets tokens)" case_stream_resumes_after_restart
 run_case "malformed manifests -> file and object named, everything else unaffected" case_malformed_manifest
+run_case "key rotation asked for: published 5 s before signing, old tokens still verify" case_key_rotation_asked_for
 
 echo
 echo "option_b_test: $PASSED passed, $FAILED failed"
