@@ -329,6 +329,9 @@ start_ts() {
   printf -v "${name}_TPID" '%s' "$!"; PIDS+=("$!")
 }
 stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+jwks_has() {  # N ISSUER: the JWKS lists at least N keys
+  (( $(curl_ts "$2/oauth2/jwks" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["keys"]))' 2>/dev/null || echo 0) >= $1 ))
+}
 status_says() { curl -sf "http://127.0.0.1:$1/status" | grep -qF "$2"; }  # HTTP_PORT TEXT
 curl_ts() { curl -s --max-time 5 --cacert "$WORK/https/ca.crt" "$@"; }
 token_code() {  # ISSUER CLIENT_ID CLIENT_SECRET
@@ -697,12 +700,26 @@ YAML
   local kid aud; kid=$(secret_field "$NS_NS" kubectl-credentials client_id)
   aud=$(jwt_claim "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["access_token"])' "$WORK/token.json")" aud)
   [[ "$aud" == *"\"$kid\""* ]] || { fail ns-controller "team-bot's token aud $aud lacks $NS_NS/kubectl's id $kid"; return; }
+  # A forced signing-key rotation (when this build has it) under the Role's get/update of
+  # nauthera-signing-keys by name: the controller rewrites the Secret, the JWKS grows.
+  local rotated="no key rotation in this build"
+  if "$CONTROLLER" --help 2>&1 | grep -q -- --key-rotation-period; then
+    local k0 t_rot; k0=$(keys_digest "$NS_NS"); t_rot=$(now_ms)
+    kubectl annotate secret nauthera-signing-keys -n "$NS_NS" auth.nauthera.io/rotate="$(date +%s%N)" --overwrite >/dev/null
+    if ! wait_for 20 bash -c "[[ \$(kubectl get secret nauthera-signing-keys -n $NS_NS -o jsonpath='{.data}' | sha256sum | cut -c1-16) != $k0 ]]"; then
+      fail ns-controller "forced rotation: the key Secret was not rewritten in 20 s" "$(grep -i 'key\|rotat' "$WORK/NS/controller.log" | tail -n 5)"; return
+    fi
+    if ! wait_for 20 jwks_has 2 "https://127.0.0.1:$NS_PORT"; then
+      fail ns-controller "forced rotation: the JWKS does not show two keys" "$(curl_ts "https://127.0.0.1:$NS_PORT/oauth2/jwks")"; return
+    fi
+    rotated="forced key rotation published in $(($(now_ms) - t_rot)) ms"
+  fi
   if grep -qi forbidden "$WORK/NS/controller.log"; then
     fail ns-controller "'forbidden' in the controller's log" "$(grep -i forbidden "$WORK/NS/controller.log" | head)"; return
   fi
   stop_pid "$NS_CPID"; stop_pid "$NS_TPID"
   local out; out=$("$HELM" uninstall team -n "$NS_NS" 2>&1) || { fail ns-controller "helm uninstall" "$out"; return; }
-  pass "ns-controller (ready in $ready_ms ms; keys, credentials, status in $NS_NS; carol signs in with her Secret in $NS_NS; no status written for cluster-scoped kinds nor anything in ci-cd; token aud has $NS_NS/kubectl's id; uninstalled)"
+  pass "ns-controller (ready in $ready_ms ms; keys, credentials, status in $NS_NS; carol signs in with her Secret in $NS_NS; no status written for cluster-scoped kinds nor anything in ci-cd; token aud has $NS_NS/kubectl's id; $rotated; uninstalled)"
 }
 
 for c in install can-i controller upgrade uninstall ns-install ns-can-i ns-controller; do
