@@ -774,27 +774,7 @@ sleep 0.5
 refused=$(curl -s --cacert "$ISSUER_CA" -X POST "$ISSUER/oauth2/token" -d grant_type=refresh_token \
   -d "refresh_token=$REFRESH_TOKEN" -d "client_id=$CLIENT_ID")
 exp=$(jq -r .exp <<<"$(jwt_payload "$(cached_id_token)")")
-# The ID token runs out while the next rows run (they use bob, or alice for a second).
-
-# ---------------------------------------------------------------------------------------
-# Troubleshooting: a group binding without the oidc: prefix
-
-phase "row: group without prefix"
-kadm create namespace team-b >/dev/null
-kadm create rolebinding developers-no-prefix -n team-b --clusterrole=edit --group=developers >/dev/null
-as alice kubectl get pods -n team-b
-if [[ $RC -ne 0 && "$ERR" == *'(Forbidden)'*'User "oidc:alice@example.com" cannot list resource "pods"'*'"team-b"'* ]]; then
-  pass "row-prefix (RoleBinding to group developers without oidc: → $ERR)"
-else
-  fail row-prefix "want Forbidden with a binding to 'developers'" "$(outputs)"
-fi
-kadm create rolebinding developers -n team-b --clusterrole=edit --group=oidc:developers >/dev/null
-alice_team_b() { as alice kubectl get pods -n team-b; [[ $RC -eq 0 ]]; }
-if wait_for 10 alice_team_b; then
-  pass "row-prefix-fix (with group oidc:developers: $ERR$OUT)"
-else
-  fail row-prefix-fix "the prefixed binding does not allow alice" "$(outputs)"
-fi
+# The ID token runs out while bob signs in (alice waits: her next call must be the refresh).
 
 # ---------------------------------------------------------------------------------------
 # The other groups of Step 2: bob (viewers) signs in; cluster-admins by impersonation
@@ -865,6 +845,26 @@ sleep 0.5
 rm -rf "$CACHE"
 as alice kubectl get pods -n my-app
 [[ $RC -eq 0 ]] || fail relogin "alice's login after restoring the client failed" "$(outputs)"
+
+# ---------------------------------------------------------------------------------------
+# Troubleshooting: a group binding without the oidc: prefix
+
+phase "row: group without prefix"
+kadm create namespace team-b >/dev/null
+kadm create rolebinding developers-no-prefix -n team-b --clusterrole=edit --group=developers >/dev/null
+as alice kubectl get pods -n team-b
+if [[ $RC -ne 0 && "$ERR" == *'(Forbidden)'*'User "oidc:alice@example.com" cannot list resource "pods"'*'"team-b"'* ]]; then
+  pass "row-prefix (RoleBinding to group developers without oidc: → $ERR)"
+else
+  fail row-prefix "want Forbidden with a binding to 'developers'" "$(outputs)"
+fi
+kadm create rolebinding developers -n team-b --clusterrole=edit --group=oidc:developers >/dev/null
+alice_team_b() { as alice kubectl get pods -n team-b; [[ $RC -eq 0 ]]; }
+if wait_for 10 alice_team_b; then
+  pass "row-prefix-fix (with group oidc:developers: $ERR$OUT)"
+else
+  fail row-prefix-fix "the prefixed binding does not allow alice" "$(outputs)"
+fi
 
 # ---------------------------------------------------------------------------------------
 # Signing-key rotation with kube-apiserver in the loop
