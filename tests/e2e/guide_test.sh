@@ -693,6 +693,26 @@ if [[ $RC -ne 0 && "$ERR" == *'(Forbidden)'*'User "oidc:ci-deployer@ci-cd.svc" c
 else
   fail row-ci-denied "want Forbidden for oidc:ci-deployer@ci-cd.svc before the binding" "$(outputs)"
 fi
+# The row's other fix, "assign the service account to a group": spec.groups [ci] on
+# ci-deployer and a RoleBinding for Group oidc:ci in ci-cd (then undone: the guide's
+# ci-deployer has no groups).
+kadm patch nautheraserviceaccount ci-deployer -n ci-cd --type=merge -p '{"spec":{"groups":["ci"]}}' >/dev/null
+kadm create rolebinding ci-group-view -n ci-cd --clusterrole=view --group=oidc:ci >/dev/null
+ci_in_group() { get_ci_token; jwt_payload "$TOKEN" | jq -e '.groups == ["ci"]' >/dev/null; }
+if wait_for 20 ci_in_group; then
+  as ci kubectl --token="$TOKEN" get pods -n ci-cd
+  if [[ $RC -eq 0 ]]; then
+    pass "row-ci-group (spec.groups [ci] + a RoleBinding to Group oidc:ci: the token lists pods in ci-cd)"
+  else
+    fail row-ci-group "the group binding does not allow the CI token" "$(outputs)"
+  fi
+else
+  fail row-ci-group "no token with groups [ci]" "$(jwt_payload "$TOKEN")"
+fi
+kadm delete rolebinding ci-group-view -n ci-cd >/dev/null
+kadm patch nautheraserviceaccount ci-deployer -n ci-cd --type=json -p '[{"op":"remove","path":"/spec/groups"}]' >/dev/null
+ci_no_group() { get_ci_token; jwt_payload "$TOKEN" | jq -e '.groups == []' >/dev/null; }
+wait_for 20 ci_no_group || fail row-ci-group "groups not back to [] after the undo" "$(jwt_payload "$TOKEN")"
 block "RBAC for service accounts" >"$GUIDE_DIR/ci-deployer-rbac.yaml"
 kadm apply -f "$GUIDE_DIR/ci-deployer-rbac.yaml" >/dev/null || fail option-b-rbac "the guide's ClusterRoleBinding does not apply"
 ci_allowed() {
