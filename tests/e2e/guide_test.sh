@@ -811,18 +811,37 @@ print("bound", flush=True); time.sleep(60)' >"$WORK/ports.out" 2>&1 &
   wait_for 5 grep -q bound "$WORK/ports.out"
   n=$(openings)
   as bob kubectl get pods -n kube-system
-  kill "$ports_pid" 2>/dev/null; wait "$ports_pid" 2>/dev/null
   if [[ $RC -ne 0 && "$ERR" == *"address already in use"* && "$(openings)" == "$n" ]]; then
     pass "row-ports (8000 and 18000 taken: no browser, kubectl says: $(grep -m1 -o '[^:]*: listen tcp 127.0.0.1:[0-9]*: bind: address already in use' <<<"$ERR"))"
   else
     fail row-ports "want kubelogin to fail on the taken ports without a browser" "$(outputs)"
   fi
+  # The fix of docs/troubleshooting.md: another port with --listen-address, and that port's
+  # redirect URI added to the OidcClient (removed again afterwards).
+  alt=$(free_port)
+  kadm patch oidcclient kubectl -n nauthera-system --type=json \
+    -p "[{\"op\":\"add\",\"path\":\"/spec/redirectUris/-\",\"value\":\"http://localhost:$alt\"}]" >/dev/null
+  wait_for 10 client_observed; sleep 0.5
+  guide bob "export CLIENT_ID='$CLIENT_ID'"$'\n'"$(block "Configure kubeconfig" 1 | sed '$ s/$/ \\/')"$'\n'"  --exec-arg=--listen-address=127.0.0.1:$alt"
+  n=$(openings)
+  as bob kubectl get pods -n kube-system
+  bob_rc=$RC; bob_out="$ERR$OUT"; BOB_SIGNED_IN=1
+  if [[ $RC -eq 0 && "$(openings)" == $((n + 1)) && "$(tail -n 1 "$BROWSER_LOG")" == *"localhost:$alt/"* ]]; then
+    pass "row-ports-fix (--exec-arg=--listen-address=127.0.0.1:$alt and redirect URI http://localhost:$alt on the OidcClient: bob signed in)"
+  else
+    fail row-ports-fix "the documented fix does not work" "$(tail -n 1 "$BROWSER_LOG")"$'\n'"$(outputs)"
+  fi
+  kill "$ports_pid" 2>/dev/null; wait "$ports_pid" 2>/dev/null
+  kadm patch oidcclient kubectl -n nauthera-system --type=json -p '[{"op":"remove","path":"/spec/redirectUris/2"}]' >/dev/null
+  wait_for 10 client_observed
 else
   echo "     (port 8000 or 18000 in use on this machine: the port-conflict row is not tried)"
 fi
-n=$(openings)
-as bob kubectl get pods -n kube-system
-bob_rc=$RC; bob_out="$ERR$OUT"
+if [[ -z "${BOB_SIGNED_IN:-}" ]]; then
+  n=$(openings)
+  as bob kubectl get pods -n kube-system
+  bob_rc=$RC; bob_out="$ERR$OUT"
+fi
 as bob kubectl auth whoami -o json
 bob_who=$(jq -r '.status.userInfo.username + " " + (.status.userInfo.groups | join(","))' <<<"$OUT" 2>/dev/null)
 as bob kubectl create configmap bob-was-here -n my-app
