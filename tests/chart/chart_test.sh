@@ -321,7 +321,6 @@ start_ts() {
   local grpc="${!grpc_var}" issuer="${!issuer_var}"
   # The environment the chart's Deployment gives the token servers (check_render.py checks it
   # is there): without it, a TLS state stream that misses its first connect never connects.
-  GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS=50 \
   "$TOKENSERVER" --controller="127.0.0.1:$grpc" --grpc-tls-ca="$dir/mtls/tokenserver-ca.crt" \
     --grpc-tls-cert="$dir/mtls/tokenserver-tls.crt" --grpc-tls-key="$dir/mtls/tokenserver-tls.key" \
     --listen="$issuer" --tls-cert-file="$WORK/https/tls.crt" \

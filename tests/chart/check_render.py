@@ -203,7 +203,7 @@ def case_cluster(docs, opts):
         check(want in a, f"token server args include {want}")
     check(ts["spec"]["replicas"] >= 2, "token server replicas >= 2")
     env = {e["name"]: e.get("value") for e in container(ts).get("env", [])}
-    check(env.get("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS") == opts.get("backup_poll", "50"),
+    check(env.get("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS") == opts.get("backup_poll"),
           f"token server GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS: {env}")
     check(ts["spec"]["template"]["spec"].get("automountServiceAccountToken") is False,
           "token server mounts no API token")

@@ -67,9 +67,10 @@ absl::StatusOr<std::unique_ptr<StateClient>> StateClient::Create(
   args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   // gRPC's own reconnect backoff (1 s growing to 120 s) would keep answering our retries with
   // the old connection error long after a restarted controller is back; ours (below) is the
-  // one that paces retries, so the channel's stays short.
+  // one that paces retries, so the channel's stays short. GRPC_ARG_MIN_RECONNECT_BACKOFF_MS
+  // is left alone: gRPC also uses it as each connection attempt's deadline (default 20 s),
+  // and a TLS handshake on a busy machine needs more than a short one.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   auto channel = grpc::CreateCustomChannel(options.controller_address, credentials, args);
   return std::unique_ptr<StateClient>(new StateClient(std::move(channel), options.node_id, holder));
@@ -77,7 +78,9 @@ absl::StatusOr<std::unique_ptr<StateClient>> StateClient::Create(
 
 StateClient::StateClient(std::shared_ptr<grpc::Channel> channel, std::string node_id,
                          StateHolder* holder)
-    : stub_(v1::StateService::NewStub(channel)), node_id_(std::move(node_id)), holder_(holder) {
+    : channel_(channel),
+      stub_(v1::StateService::NewStub(channel)),
+      node_id_(std::move(node_id)), holder_(holder) {
   Metrics& m = Metrics::Global();
   m.DefineGauge("nauthera_tokenserver_controller_connected",
                 "1 while the state stream to the controller is up");
@@ -126,6 +129,16 @@ bool StateClient::ShouldLogDialFailure() {
 }
 
 bool StateClient::RunStream() {
+  // Drive the connection ourselves: with no call in flight only gRPC's backup poller (every
+  // 5 s) would move a TCP + TLS handshake forward. WaitForConnected polls the channel.
+  if (!channel_->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(2))) {
+    if (!stopping_ && ShouldLogDialFailure()) {
+      LogWarning(holder_->Get() ? "cannot reach the controller; serving the last good state"
+                                : "cannot reach the controller; not ready until it answers",
+                 {{"state", std::to_string(static_cast<int>(channel_->GetState(false)))}});
+    }
+    return false;
+  }
   grpc::ClientContext context;
   {
     std::lock_guard<std::mutex> lock(context_mu_);

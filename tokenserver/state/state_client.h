@@ -48,6 +48,7 @@ class StateClient {
   bool ShouldLogDialFailure();
   void Apply(v1::State state, grpc::ClientReaderWriter<v1::SubscribeRequest, v1::State>* stream);
 
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::StateService::Stub> stub_;
   std::string node_id_;
   StateHolder* holder_;
