@@ -120,7 +120,8 @@ absl::Status ControllerApp::StartLocal() {
 
 absl::Status ControllerApp::StartKubernetes() {
   // 2-3. The API server's objects, the signing key Secret, leader election.
-  ASSIGN_OR_RETURN(kube_, KubernetesMode::Start(options_));
+  // A watch event wakes the loop at once: apply -> served in ~0.1 s, not a poll later.
+  ASSIGN_OR_RETURN(kube_, KubernetesMode::Start(options_, [this] { Wake(); }));
   source_ = kube_->TakeSource();
   keys_ = kube_->TakeKeys();
   key_store_ = kube_->TakeKeyStore();
@@ -187,14 +188,24 @@ void ControllerApp::Run() {
     PollOnce();
     std::unique_lock<std::mutex> lock(mu_);
     if (cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.poll_interval),
-                     [this] { return stop_; })) {
+                     [this] { return stop_ || wake_; }) &&
+        stop_) {
       break;
     }
+    wake_ = false;
   }
   LogInfo("controller stopping");
   if (kube_) kube_->Stop();  // releases the Lease: a successor takes over at once
   ShutdownServers();
   LogInfo("controller stopped");
+}
+
+void ControllerApp::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    wake_ = true;
+  }
+  cv_.notify_all();
 }
 
 void ControllerApp::Stop() {

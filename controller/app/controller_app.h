@@ -38,6 +38,8 @@ class ControllerApp {
   void Run();
   // Thread-safe; Run() returns soon after.
   void Stop();
+  // Ends the current wait of Run() early (any thread).
+  void Wake();
 
   // One poll (source and Secrets) and, if anything changed, one reconcile. For tests.
   void PollOnce();
@@ -73,6 +75,7 @@ class ControllerApp {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  bool wake_ = false;  // a watched object changed: poll now
 };
 
 }  // namespace nauthera::controller

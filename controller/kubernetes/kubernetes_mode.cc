@@ -22,7 +22,7 @@ std::string Identity() {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KubernetesMode>> KubernetesMode::Start(
-    const ControllerOptions& options) {
+    const ControllerOptions& options, std::function<void()> on_change) {
   std::unique_ptr<KubernetesMode> mode(new KubernetesMode());
   // 1. The API server and who we are there.
   absl::StatusOr<kube::KubeConfig> config =
@@ -53,6 +53,7 @@ absl::StatusOr<std::unique_ptr<KubernetesMode>> KubernetesMode::Start(
   KubernetesSource::Options source_options;
   source_options.watch_namespace = options.watch_namespace;
   source_options.own_namespace = mode->ns_;
+  source_options.on_change = std::move(on_change);
   mode->source_ = std::make_unique<KubernetesSource>(mode->client_.get(), source_options);
   mode->source_view_ = mode->source_.get();
   KubernetesCredentialStore::Options store_options;

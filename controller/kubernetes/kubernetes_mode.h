@@ -25,7 +25,9 @@ class KubernetesMode {
   // Connects, starts the watches, loads or creates the signing keys and starts leader
   // election. The source and store are handed to the caller (TakeSource / TakeStore) but
   // use this object's client: it must outlive them.
-  static absl::StatusOr<std::unique_ptr<KubernetesMode>> Start(const ControllerOptions& options);
+  // `on_change` is called from watch threads after any watched object changes.
+  static absl::StatusOr<std::unique_ptr<KubernetesMode>> Start(
+      const ControllerOptions& options, std::function<void()> on_change = nullptr);
   ~KubernetesMode();
 
   std::unique_ptr<KubernetesSource> TakeSource() { return std::move(source_); }

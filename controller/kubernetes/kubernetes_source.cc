@@ -46,7 +46,7 @@ KubernetesSource::KubernetesSource(kube::KubeClient* client, Options options)
       informer_options.field_selector = absl::StrCat("metadata.name=", options_.watch_namespace);
     }
     auto informer = std::make_unique<kube::Informer>(
-        client_, informer_options, [this](const std::string&) { dirty_ = true; });
+        client_, informer_options, [this](const std::string&) { MarkDirty(); });
     informer->Start();
     informers_[kind] = std::move(informer);
   }
@@ -113,7 +113,7 @@ bool KubernetesSource::SyncSecretInformers() {
     informer_options.ns = key.first;
     informer_options.field_selector = absl::StrCat("metadata.name=", key.second);
     auto informer = std::make_unique<kube::Informer>(
-        client_, informer_options, [this](const std::string&) { dirty_ = true; });
+        client_, informer_options, [this](const std::string&) { MarkDirty(); });
     informer->Start();
     secrets_[key] = std::move(informer);
     dirty_ = true;

@@ -14,6 +14,7 @@
 #define NAUTHERA_CONTROLLER_KUBERNETES_KUBERNETES_SOURCE_H_
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -37,6 +38,9 @@ class KubernetesSource : public Source {
     // Roles allow): a Secret elsewhere is treated as missing, its user cannot sign in, and
     // an unreadable Secret never holds up the whole controller.
     std::string own_namespace;
+    // Called (from a watch thread) after every change, so the reconcile loop can wake at once
+    // instead of at its next poll. Must be cheap and thread-safe.
+    std::function<void()> on_change;
   };
 
   // `client` must outlive the source. Starts the informers.
@@ -60,6 +64,10 @@ class KubernetesSource : public Source {
   kube::KubeClient* const client_;
   const Options options_;
   std::atomic<bool> dirty_{true};
+  void MarkDirty() {
+    dirty_ = true;
+    if (options_.on_change) options_.on_change();
+  }
   std::map<Kind, std::unique_ptr<kube::Informer>> informers_;
   // (namespace, name) -> the informer watching that one Secret.
   std::map<std::pair<std::string, std::string>, std::unique_ptr<kube::Informer>> secrets_;
