@@ -61,6 +61,7 @@ void ControllerApp::ShutdownServers() {
     grpc_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   }
   if (http_server_) http_server_->Stop();
+  if (metrics_server_) metrics_server_->Stop();
 }
 
 absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
@@ -82,14 +83,24 @@ absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
                          [self] { return KeysJson(self->key_manager_->Summary()); }};
   HttpServer::Options http_options;
   http_options.listen_url = options.http_listen;
+  HttpEndpointsDeps metrics_deps = deps;
+  metrics_deps.probes_and_metrics_only = true;
   ASSIGN_OR_RETURN(app->http_server_,
                    HttpServer::Start(http_options, MakeControllerHttpHandler(std::move(deps))));
+  if (!options.metrics_listen.empty()) {
+    HttpServer::Options metrics_options;
+    metrics_options.listen_url = options.metrics_listen;
+    ASSIGN_OR_RETURN(app->metrics_server_,
+                     HttpServer::Start(metrics_options,
+                                       MakeControllerHttpHandler(std::move(metrics_deps))));
+  }
   LogInfo("controller started",
           {{"manifests", options.kubernetes() ? "(kubernetes)" : options.manifests},
            {"state_dir", options.kubernetes() ? "(kubernetes)" : options.state_dir},
            {"issuer_url", options.issuer_url}, {"grpc_listen", options.grpc_listen},
            {"grpc_tls", options.mutual_tls() ? "mutual" : "none (loopback)"},
-           {"http_listen", options.http_listen}});
+           {"http_listen", options.http_listen},
+           {"metrics_listen", options.metrics_listen.empty() ? "(none)" : options.metrics_listen}});
   return app;
 }
 

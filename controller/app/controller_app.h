@@ -67,6 +67,7 @@ class ControllerApp {
   std::unique_ptr<StateServiceImpl> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HttpServer> http_server_;
+  std::unique_ptr<HttpServer> metrics_server_;  // --metrics-listen
   std::atomic<bool> ready_{false};
   std::string secrets_token_;
   bool reconcile_failed_ = false;

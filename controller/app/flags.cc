@@ -49,7 +49,10 @@ struct Binding {
                "the issuer, exactly as kube-apiserver's --oidc-issuer-url (required; https "
                "unless on loopback, e.g. http://127.0.0.1:8080)");
     set.String("grpc-listen", &o.grpc_listen, "state stream for token servers");
-    set.String("http-listen", &o.http_listen, "/healthz /readyz /metrics /status");
+    set.String("http-listen", &o.http_listen, "/healthz /readyz /metrics /status /keys (loopback)");
+    set.String("metrics-listen", &o.metrics_listen,
+               "optional: /healthz /readyz /metrics only, on any address (probes, Prometheus), "
+               "e.g. http://0.0.0.0:9090");
     set.String("grpc-tls-cert", &o.grpc_tls_cert,
                "mutual TLS for the state stream: the server certificate (PEM); the three "
                "--grpc-tls flags go together and are required off loopback");

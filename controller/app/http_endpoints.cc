@@ -25,6 +25,9 @@ HttpHandler MakeControllerHttpHandler(HttpEndpointsDeps deps) {
       response.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       return response;
     }
+    if (deps.probes_and_metrics_only) {
+      return HttpResponse::Text(404, "not found; try /healthz, /readyz or /metrics\n");
+    }
     if (request.path == "/status") {
       HttpResponse response = HttpResponse::Json(200, deps.board->Json());
       response.SetHeader("Cache-Control", "no-store");

@@ -21,6 +21,8 @@ struct HttpEndpointsDeps {
   std::function<std::string()> state_version;
   // The /keys document.
   std::function<std::string()> keys_json;
+  // The --metrics-listen listener: /healthz, /readyz and /metrics only.
+  bool probes_and_metrics_only = false;
 };
 
 // REQUIRES: every pointer in `deps` outlives the handler.

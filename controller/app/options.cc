@@ -78,6 +78,14 @@ absl::Status ValidateOptions(const ControllerOptions& options) {
                                " must be a plain http URL on a loopback host, e.g. "
                                "http://127.0.0.1:7071"));
   }
+  if (!options.metrics_listen.empty()) {
+    absl::StatusOr<Url> metrics = ParseUrl(options.metrics_listen);
+    if (!metrics.ok() || metrics->scheme != "http" || metrics->port == 0) {
+      return refuse(absl::StrCat("--metrics-listen=", options.metrics_listen,
+                                 " must be a plain http URL with a port, e.g. "
+                                 "http://0.0.0.0:9090"));
+    }
+  }
   if (options.poll_interval < absl::Milliseconds(10) || options.poll_interval > absl::Seconds(1)) {
     return refuse("--poll-interval must be between 10ms and 1s (changes must be served within "
                   "2 s)");

@@ -28,6 +28,9 @@ struct ControllerOptions {
   std::string issuer_url;           // --issuer-url
   std::string grpc_listen = "127.0.0.1:7070";
   std::string http_listen = "http://127.0.0.1:7071";
+  // Optional second listener with only /healthz, /readyz and /metrics (no client ids), for
+  // kubelet probes and Prometheus, on any address, e.g. http://0.0.0.0:9090. "" = none.
+  std::string metrics_listen;
   std::string grpc_tls_cert;
   std::string grpc_tls_key;
   std::string grpc_client_ca;

@@ -24,6 +24,10 @@ TEST_CASE("flags refuse unknown names and bad values", "[flags]") {
   CHECK_FALSE(ParseFlags({"--poll-interval=soon"}).ok());
   CHECK_FALSE(ParseFlags({"--jwks-max-age=ten"}).ok());
   CHECK_FALSE(ParseFlags({"--manifests"}).ok());
+  CHECK_FALSE(ParseFlags({"--key-rotation-period=weekly"}).ok());
+  CHECK_FALSE(ParseFlags({"--key-publish-ahead=-5m"}).ok());
+  CHECK(ParseFlags({"--key-rotation-period=0"})->options.key_rotation_period ==
+        absl::ZeroDuration());
   CHECK(ParseFlags({"--help"})->help);
 }
 
@@ -41,6 +45,17 @@ TEST_CASE("the controller refuses to start with an unsafe configuration", "[flag
            [](ControllerOptions& o) { o.grpc_tls_cert = "c.pem"; }, "go together"},
           {"status endpoint off loopback",
            [](ControllerOptions& o) { o.http_listen = "http://0.0.0.0:7071"; }, "loopback"},
+          {"metrics listener without a port",
+           [](ControllerOptions& o) { o.metrics_listen = "http://0.0.0.0"; }, "--metrics-listen"},
+          {"metrics listener over https",
+           [](ControllerOptions& o) { o.metrics_listen = "https://0.0.0.0:9090"; },
+           "plain http"},
+          {"a new key published for less than twice the JWKS cache",
+           [](ControllerOptions& o) { o.key_publish_ahead = absl::Seconds(90); },
+           "--key-publish-ahead=90s is too short"},
+          {"a rotation period shorter than twice the publish-ahead",
+           [](ControllerOptions& o) { o.key_rotation_period = absl::Minutes(15); },
+           "--key-rotation-period"},
           {"poll interval too slow for the 2 s promise",
            [](ControllerOptions& o) { o.poll_interval = absl::Seconds(5); }, "--poll-interval"},
       }));
@@ -63,6 +78,8 @@ TEST_CASE("gRPC off loopback is allowed with mutual TLS", "[flags]") {
   options.grpc_tls_cert = "c";
   options.grpc_tls_key = "k";
   options.grpc_client_ca = "ca";
+  CHECK(ValidateOptions(options).ok());
+  options.metrics_listen = "http://0.0.0.0:9090";  // probes and metrics only: any address
   CHECK(ValidateOptions(options).ok());
   CHECK(IsLoopbackListenAddress("[::1]:7070"));
   CHECK(IsLoopbackListenAddress("localhost:7070"));

@@ -45,7 +45,7 @@ mkdir -p "$STATE" "$LOGS" "$RUN" "$WORK/cases" "$WORK/tmp"
 cp -r "$ROOT/examples/quickstart" "$MANIFESTS"
 cp -r "$ROOT/examples/quickstart" "$PRISTINE"
 
-GRPC_PORT=$(free_port); CTRL_PORT=$(free_port); TS_PORT=$(free_port)
+GRPC_PORT=$(free_port); CTRL_PORT=$(free_port); TS_PORT=$(free_port); METRICS_PORT=$(free_port)
 ISSUER="http://127.0.0.1:$TS_PORT"
 CTRL_URL="http://127.0.0.1:$CTRL_PORT"
 SECRET_FILE="$STATE/secrets/ci-cd/ci-deployer-credentials.yaml"
@@ -63,6 +63,7 @@ start_controller() {
   "$CONTROLLER" --manifests="$MANIFESTS" --state-dir="$STATE" --issuer-url="$ISSUER" \
     --grpc-listen="127.0.0.1:$GRPC_PORT" --http-listen="$CTRL_URL" \
     --jwks-max-age=2 --key-publish-ahead=5s --key-rotation-period=0 \
+    --metrics-listen="http://0.0.0.0:$METRICS_PORT" \
     >>"$LOGS/controller.log" 2>&1 </dev/null &
   local pid=$!
   disown "$pid"   # no "Killed" job notices when a case SIGKILLs it
@@ -535,6 +536,21 @@ PY
     || fail "metrics do not show one RETIRED key"
 }
 
+case_metrics_listener() {
+  # Reachable beyond loopback (the chart's probes and Prometheus use it), so it serves no
+  # client ids: /status and /keys are only on the loopback --http-listen.
+  local m="http://127.0.0.1:$METRICS_PORT" code
+  curl -sf --max-time 2 "$m/healthz" >/dev/null || fail "/healthz not served on --metrics-listen"
+  curl -sf --max-time 2 "$m/readyz" >/dev/null || fail "/readyz not served on --metrics-listen"
+  curl -sf --max-time 2 "$m/metrics" | grep -q '^nauthera_controller_reconciles_total' \
+    || fail "/metrics lacks nauthera_controller_reconciles_total"
+  for path in /status /keys; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$m$path")
+    [[ "$code" == 404 ]] || fail "$path answered $code on --metrics-listen (want 404)"
+  done
+  ss -ltn "sport = :$METRICS_PORT" | grep -q '0.0.0.0' || fail "--metrics-listen is not bound to 0.0.0.0"
+}
+
 case_malformed_manifest() {
   local secret_before found
   secret_before=$(client_secret)
@@ -614,6 +630,7 @@ run_case "controller SIGKILLed -> token server keeps issuing" case_controller_ki
 run_case "controller restarted -> same client_secret, same kid, old token verifies" case_controller_restarted
 run_case "controller restarted -> token server resumes the stream (new SA gets tokens)" case_stream_resumes_after_restart
 run_case "malformed manifests -> file and object named, everything else unaffected" case_malformed_manifest
+run_case "--metrics-listen: probes and metrics on any address, no /status or /keys" case_metrics_listener
 run_case "key rotation asked for: published 5 s before signing, old tokens still verify" case_key_rotation_asked_for
 
 echo
