@@ -25,6 +25,10 @@ std::string RenderDiscovery(const Snapshot& snapshot) {
   if (interactive) doc["authorization_endpoint"] = Endpoint(snapshot, "/oauth2/authorize");
   doc["token_endpoint"] = Endpoint(snapshot, "/oauth2/token");
   doc["jwks_uri"] = Endpoint(snapshot, "/oauth2/jwks");
+  // RFC 8414 §2: RFC 7009 revocation and RFC 7662 introspection. Introspection takes only
+  // confidential clients; revocation also takes public clients identified by client_id.
+  doc["revocation_endpoint"] = Endpoint(snapshot, "/oauth2/revoke");
+  doc["introspection_endpoint"] = Endpoint(snapshot, "/oauth2/introspect");
   if (interactive) {
     doc["userinfo_endpoint"] = Endpoint(snapshot, "/oauth2/userinfo");
     doc["end_session_endpoint"] = Endpoint(snapshot, "/oauth2/logout");
@@ -39,11 +43,17 @@ std::string RenderDiscovery(const Snapshot& snapshot) {
     doc["authorization_response_iss_parameter_supported"] = true;
     doc["token_endpoint_auth_methods_supported"] = {"client_secret_basic", "client_secret_post",
                                                     "none"};
+    doc["revocation_endpoint_auth_methods_supported"] = {"client_secret_basic",
+                                                         "client_secret_post", "none"};
   } else {
     doc["response_types_supported"] = nlohmann::json::array();
     doc["grant_types_supported"] = {"client_credentials"};
     doc["token_endpoint_auth_methods_supported"] = {"client_secret_basic", "client_secret_post"};
+    doc["revocation_endpoint_auth_methods_supported"] = {"client_secret_basic",
+                                                         "client_secret_post"};
   }
+  doc["introspection_endpoint_auth_methods_supported"] = {"client_secret_basic",
+                                                          "client_secret_post"};
   doc["subject_types_supported"] = {"public"};
   doc["id_token_signing_alg_values_supported"] = {"RS256"};
   doc["userinfo_signing_alg_values_supported"] = {"none"};

@@ -7,9 +7,11 @@
 #include "tokenserver/endpoints/authorize_endpoint.h"
 #include "tokenserver/endpoints/discovery_endpoint.h"
 #include "tokenserver/endpoints/health_endpoint.h"
+#include "tokenserver/endpoints/introspect_endpoint.h"
 #include "tokenserver/endpoints/jwks_endpoint.h"
 #include "tokenserver/endpoints/login_endpoint.h"
 #include "tokenserver/endpoints/logout_endpoint.h"
+#include "tokenserver/endpoints/revoke_endpoint.h"
 #include "tokenserver/endpoints/token_endpoint.h"
 #include "tokenserver/endpoints/userinfo_endpoint.h"
 #include "tokenserver/web/html.h"
@@ -38,6 +40,10 @@ void DefineMetrics() {
   m.DefineCounter("nauthera_tokens_issued_total", "Tokens issued by grant type", {"grant_type"});
   m.DefineCounter("nauthera_token_errors_total", "Token endpoint errors by OAuth error code",
                   {"error"});
+  m.DefineCounter("nauthera_token_revocations_total",
+                  "Revocation requests answered, by outcome (RFC 7009)", {"outcome"});
+  m.DefineCounter("nauthera_token_introspections_total",
+                  "Introspection requests answered, by result (RFC 7662)", {"result"});
   m.DefineCounter("nauthera_login_attempts_total", "Login form submissions by outcome",
                   {"outcome"});
 }
@@ -62,7 +68,7 @@ HttpResponse Router::Route(const HttpRequest& request, absl::string_view* endpoi
   }
   if (!snapshot) {
     *endpoint = "unready";
-    if (path == "/oauth2/token") {
+    if (path == "/oauth2/token" || path == "/oauth2/revoke" || path == "/oauth2/introspect") {
       return ToHttpResponse(MakeOAuthError(OAuthErrorCode::kTemporarilyUnavailable,
                                            "no state received from the controller yet"));
     }
@@ -79,6 +85,14 @@ HttpResponse Router::RouteWithState(const HttpRequest& request, const Snapshot& 
   if (path == "/oauth2/token") {
     *endpoint = "token";
     return HandleTokenRequest(request, snapshot, now, store_);
+  }
+  if (path == "/oauth2/revoke") {
+    *endpoint = "revoke";
+    return HandleRevoke(request, snapshot, now, store_);
+  }
+  if (path == "/oauth2/introspect") {
+    *endpoint = "introspect";
+    return HandleIntrospect(request, snapshot, now, store_);
   }
   bool discovery = path == "/.well-known/openid-configuration" ||
                    path == "/.well-known/oauth-authorization-server";
