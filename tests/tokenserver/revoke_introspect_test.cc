@@ -3,6 +3,8 @@
 // input.
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/crypto/hashing.h"
@@ -420,6 +422,43 @@ TEST_CASE("introspect: public clients are refused with a clear invalid_client") 
   CHECK(ErrorOf(response) == "invalid_client");
   CHECK_THAT(Json(response)["error_description"].get<std::string>(),
              Catch::Contains("confidential client"));
+}
+
+TEST_CASE("introspect: our key's signature is not enough: nbf, typ, iss and exp are checked") {
+  Server server;
+  auto ours = RsaKey::FromPrivatePem(testing::TestKeyPem());
+  REQUIRE(ours.ok());
+  auto sign = [&](const std::function<void(nlohmann::ordered_json*)>& change,
+                  const char* typ = "at+jwt") {
+    nlohmann::ordered_json claims;
+    claims["iss"] = testing::kIssuer;
+    claims["sub"] = kSaId;
+    claims["aud"] = kSaId;
+    claims["exp"] = testing::kNow + 600;
+    claims["iat"] = testing::kNow;
+    claims["client_id"] = kSaId;
+    claims["scope"] = "openid";
+    change(&claims);
+    return *SignJwt(claims, typ, **ours, (*ours)->Thumbprint());
+  };
+  // The control: as issued, active (with nbf passed).
+  CHECK(Active(server.IntrospectAsDashboard(
+      sign([](nlohmann::ordered_json* c) { (*c)["nbf"] = testing::kNow - 1; }))));
+  CHECK_FALSE(Active(server.IntrospectAsDashboard(
+      sign([](nlohmann::ordered_json* c) { (*c)["nbf"] = testing::kNow + 60; }))));
+  CHECK_FALSE(Active(server.IntrospectAsDashboard(
+      sign([](nlohmann::ordered_json* c) { (*c)["nbf"] = "soon"; }))));
+  CHECK_FALSE(Active(server.IntrospectAsDashboard(sign([](nlohmann::ordered_json*) {}, "JWT"))));
+  CHECK_FALSE(Active(server.IntrospectAsDashboard(
+      sign([](nlohmann::ordered_json* c) { (*c)["iss"] = "https://other.example.com"; }))));
+  CHECK_FALSE(Active(server.IntrospectAsDashboard(
+      sign([](nlohmann::ordered_json* c) { (*c)["exp"] = testing::kNow; }))));
+  CHECK_FALSE(Active(server.IntrospectAsDashboard(
+      sign([](nlohmann::ordered_json* c) { (*c)["client_id"] = "deleted-client"; }))));
+  CHECK_FALSE(Active(server.IntrospectAsDashboard(
+      sign([](nlohmann::ordered_json* c) { (*c)["sub"] = "subject-of-carol"; }))));  // disabled
+  CHECK_FALSE(Active(server.IntrospectAsDashboard(
+      sign([](nlohmann::ordered_json* c) { (*c)["client_id"] = 42; }))));
 }
 
 TEST_CASE("introspect: garbage and hostile tokens are inactive") {
