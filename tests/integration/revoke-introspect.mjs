@@ -4,7 +4,7 @@
 // fetch (no browser); the code exchange, refresh and client-credentials grants are
 // openid-client's.
 //
-//   node revoke-introspect.mjs --issuer URL --kubectl-id ID --rs-id ID --ci-id ID
+//   node revoke-introspect.mjs --issuer URL --kubectl-id ID --rs-id ID --ci-id ID [--label TEXT]
 // Secrets in the environment: RS_SECRET (OidcClient resource-server, client_secret_basic),
 // CI_SECRET (NautheraServiceAccount ci-deployer), ALICE_PASSWORD.
 // Prints one PASS/FAIL line per case and "revoke_introspect: N passed, N failed"; exit 1 on
@@ -13,11 +13,12 @@ import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 
 const argv = process.argv.slice(2);
-const opt = (name) => {
+const opt = (name, fallback) => {
   const i = argv.indexOf(`--${name}`);
-  if (i < 0) throw new Error(`--${name} is required`);
-  return argv[i + 1];
+  if (i < 0 && fallback === undefined) throw new Error(`--${name} is required`);
+  return i < 0 ? fallback : argv[i + 1];
 };
+const LABEL = opt('label', 'memory store');
 const ISSUER = opt('issuer');
 const KUBECTL_ID = opt('kubectl-id');
 const RS_ID = opt('rs-id');
@@ -31,10 +32,10 @@ async function runCase(name, fn) {
   try {
     await fn();
     passed++;
-    console.log(`PASS  ${name}`);
+    console.log(`PASS  ${LABEL}: ${name}`);
   } catch (e) {
     failed++;
-    console.log(`FAIL  ${name}: ${e.stack || e.message}`);
+    console.log(`FAIL  ${LABEL}: ${name}: ${e.stack || e.message}`);
   }
 }
 function assert(cond, message) {
@@ -249,5 +250,5 @@ await runCase('the token server is still ready', async () => {
   assertEq(res.status, 200, '/readyz');
 });
 
-console.log(`revoke_introspect: ${passed} passed, ${failed} failed`);
+console.log(`revoke_introspect (${LABEL}): ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

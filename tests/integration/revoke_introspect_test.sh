@@ -10,8 +10,13 @@
 #   - OidcClient resource-server (confidential, client_secret_basic, authorization_code +
 #     refresh_token), the client that introspects and owns refresh tokens of its own.
 #
+# Runs every case twice: with the token server's memory store, then with --redis-url on a
+# redis-server it starts on a free port (Debian package; SKIP when not installed), and with
+# that Redis stopped checks that revoke/introspect answer 503 temporarily_unavailable.
+#
 # Usage: revoke_introspect_test.sh [--build-dir DIR] [--work-dir DIR] [--quickstart DIR]
-# Needs: curl, jq, python3, node, tests/integration/node_modules (openid-client).
+# Needs: curl, jq, python3, node, tests/integration/node_modules (openid-client);
+# redis-server and redis-cli for the second half.
 # Prints one PASS/FAIL line per case and "revoke_introspect: N passed, N failed"; exits 1 on
 # any FAIL.
 set -euo pipefail
@@ -82,10 +87,10 @@ spec:
   authMethod: client_secret_basic
 YAML
 
-CONTROLLER_PID=""; TOKENSERVER_PID=""; NODE_PID=""
+CONTROLLER_PID=""; TOKENSERVER_PID=""; NODE_PID=""; REDIS_PID=""
 cleanup() {
   local pid
-  for pid in "$NODE_PID" "$TOKENSERVER_PID" "$CONTROLLER_PID"; do
+  for pid in "$NODE_PID" "$TOKENSERVER_PID" "$CONTROLLER_PID" "$REDIS_PID"; do
     [[ -n "$pid" ]] && stop_pid "$pid"
   done
   echo "revoke_introspect_test: logs kept in $WORK"
@@ -99,12 +104,16 @@ CONTROLLER_PID=$!
 if ! wait_http "$CTRL_URL/readyz" 20 "$CONTROLLER_PID"; then
   echo "FAIL  setup: controller not ready; last lines of its log:"; tail -n 40 "$LOGS/controller.log"; exit 1
 fi
-"$TOKENSERVER" --controller="127.0.0.1:$GRPC_PORT" --listen="$ISSUER" --threads=2 \
-  >>"$LOGS/tokenserver.log" 2>&1 </dev/null &
-TOKENSERVER_PID=$!
-if ! wait_http "$ISSUER/readyz" 20 "$TOKENSERVER_PID"; then
-  echo "FAIL  setup: token server not ready; last lines of its log:"; tail -n 40 "$LOGS/tokenserver.log"; exit 1
-fi
+# start_tokenserver [ARG...]: the token server on $ISSUER with extra arguments.
+start_tokenserver() {
+  "$TOKENSERVER" --controller="127.0.0.1:$GRPC_PORT" --listen="$ISSUER" --threads=2 "$@" \
+    >>"$LOGS/tokenserver.log" 2>&1 </dev/null &
+  TOKENSERVER_PID=$!
+  if ! wait_http "$ISSUER/readyz" 20 "$TOKENSERVER_PID"; then
+    echo "FAIL  setup: token server not ready; last lines of its log:"; tail -n 40 "$LOGS/tokenserver.log"; exit 1
+  fi
+}
+start_tokenserver
 
 status_ready() { awk -v k="$1" -v n="$2" '$1==k && $3==n {print $4}' "$STATE/status.txt" 2>/dev/null; }
 all_ready() {
@@ -120,23 +129,60 @@ if ! wait_for 15 all_ready; then
   tail -n 20 "$LOGS/controller.log"; exit 1
 fi
 
-set +e
-ALICE_PASSWORD="$ALICE_PASSWORD" \
-RS_SECRET="$(secret_field "$RS_SECRET_FILE" client_secret)" \
-CI_SECRET="$(secret_field "$CI_SECRET_FILE" client_secret)" \
-  node "$HERE/revoke-introspect.mjs" --issuer "$ISSUER" \
-    --kubectl-id "$(secret_field "$KUBECTL_SECRET" client_id)" \
-    --rs-id "$(secret_field "$RS_SECRET_FILE" client_id)" \
-    --ci-id "$(secret_field "$CI_SECRET_FILE" client_id)" </dev/null &
-NODE_PID=$!
-wait "$NODE_PID"
-rc=$?
-NODE_PID=""
-set -e
-if ((rc != 0)); then
-  for p in "$CONTROLLER_PID" "$TOKENSERVER_PID"; do
-    pid_alive "$p" || echo "revoke_introspect_test: process $p exited during the test (see $LOGS)"
+FAILED=0
+# run_node LABEL: every case of revoke-introspect.mjs against the running token server.
+run_node() {
+  local rc
+  set +e
+  ALICE_PASSWORD="$ALICE_PASSWORD" \
+  RS_SECRET="$(secret_field "$RS_SECRET_FILE" client_secret)" \
+  CI_SECRET="$(secret_field "$CI_SECRET_FILE" client_secret)" \
+    node "$HERE/revoke-introspect.mjs" --issuer "$ISSUER" --label "$1" \
+      --kubectl-id "$(secret_field "$KUBECTL_SECRET" client_id)" \
+      --rs-id "$(secret_field "$RS_SECRET_FILE" client_id)" \
+      --ci-id "$(secret_field "$CI_SECRET_FILE" client_id)" </dev/null &
+  NODE_PID=$!
+  wait "$NODE_PID"
+  rc=$?
+  NODE_PID=""
+  set -e
+  if ((rc != 0)); then
+    FAILED=1
+    for p in "$CONTROLLER_PID" "$TOKENSERVER_PID"; do
+      pid_alive "$p" || echo "revoke_introspect_test: process $p exited during the test (see $LOGS)"
+    done
+    echo "revoke_introspect_test: last lines of the token server's log:"; tail -n 20 "$LOGS/tokenserver.log"
+  fi
+}
+
+# 1. The memory store (one replica).
+run_node "memory store"
+
+# 2. The shared store (--redis-url): the same cases, then Redis stopped: revocation and
+#    introspection of a refresh token answer 503 temporarily_unavailable, not "revoked" or
+#    "inactive" (a client must not believe a revocation that did not happen).
+if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+  echo "SKIP  redis store: redis-server / redis-cli not installed (scripts/install-deps.sh)"
+else
+  REDIS_PORT=$(free_port)
+  mkdir -p "$WORK/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir "$WORK/redis" --daemonize no >>"$LOGS/redis.log" 2>&1 </dev/null &
+  REDIS_PID=$!
+  redis_answers() { [[ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]; }
+  wait_for 10 redis_answers || { echo "FAIL  setup: redis-server did not start"; tail "$LOGS/redis.log"; exit 1; }
+  stop_pid "$TOKENSERVER_PID"
+  start_tokenserver --redis-url="redis://127.0.0.1:$REDIS_PORT/0"
+  run_node "redis store"
+  stop_pid "$REDIS_PID"; REDIS_PID=""
+  RS_AUTH="$(secret_field "$RS_SECRET_FILE" client_id):$(secret_field "$RS_SECRET_FILE" client_secret)"
+  for path in /oauth2/revoke /oauth2/introspect; do
+    answer=$(curl -s -w ' %{http_code}' -u "$RS_AUTH" "$ISSUER$path" -d token=some-refresh-token-0123456789)
+    if [[ "$answer" == *'"temporarily_unavailable"'*' 503' ]]; then
+      echo "PASS  redis down: $path answers 503 temporarily_unavailable"
+    else
+      echo "FAIL  redis down: $path answered: $answer"; FAILED=1
+    fi
   done
-  echo "revoke_introspect_test: last lines of the token server's log:"; tail -n 20 "$LOGS/tokenserver.log"
 fi
-exit "$rc"
+exit "$FAILED"
