@@ -7,6 +7,7 @@
 #include "tokenserver/grants/refresh_token_grant.h"
 #include "tokenserver/http/form.h"
 #include "tokenserver/oauth/client_auth.h"
+#include "tokenserver/oauth/form_post.h"
 #include "tokenserver/oauth/oauth_or.h"
 
 namespace nauthera {
@@ -26,31 +27,10 @@ OAuthError InvalidRequest(std::string description) {
   return MakeOAuthError(OAuthErrorCode::kInvalidRequest, std::move(description));
 }
 
-OAuthOr<Form> ParseTokenRequest(const HttpRequest& request) {
-  // RFC 6749 §3.2: the client MUST use POST.
-  if (request.method != "POST") return InvalidRequest("the token endpoint accepts only POST");
-  if (request.body_too_large) {
-    return InvalidRequest(absl::StrCat("request body larger than ", kMaxTokenRequestBytes,
-                                       " bytes"));
-  }
-  // RFC 6749 §4.4.2: parameters in the application/x-www-form-urlencoded body.
-  const std::string* content_type = request.Header("content-type");
-  if (content_type == nullptr || !IsFormContentType(*content_type)) {
-    return InvalidRequest("Content-Type must be application/x-www-form-urlencoded");
-  }
-  // RFC 6749 §2.3.1: credentials MUST NOT be in the request URI; we take no query at all.
-  if (!request.query.empty()) {
-    return InvalidRequest("send parameters in the body, not in the URL query");
-  }
-  auto form = Form::Parse(request.body);
-  if (!form.ok()) return InvalidRequest(std::string(form.status().message()));
-  return *std::move(form);
-}
-
 OAuthOr<HttpResponse> Handle(const HttpRequest& request, const Snapshot& snapshot, int64_t now,
                              OneTimeStore* store) {
   // 1. Method, size, content type, form syntax (no duplicates).
-  auto form = ParseTokenRequest(request);
+  auto form = ParseFormPost(request, "token");
   if (!form.ok()) return form.error();
   // 2. grant_type present and implemented here.
   std::string grant_type = form->Get("grant_type");

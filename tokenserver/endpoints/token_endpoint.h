@@ -6,13 +6,14 @@
 #include <cstdint>
 
 #include "common/http/http_types.h"
+#include "tokenserver/oauth/form_post.h"
 #include "tokenserver/state/snapshot.h"
 #include "tokenserver/store/one_time_store.h"
 
 namespace nauthera {
 
 // Largest body the token endpoint reads; anything larger is invalid_request.
-inline constexpr size_t kMaxTokenRequestBytes = 16 * 1024;
+inline constexpr size_t kMaxTokenRequestBytes = kMaxFormPostBytes;
 
 // REQUIRES: snapshot is the one state this request reads from start to end.
 HttpResponse HandleTokenRequest(const HttpRequest& request, const Snapshot& snapshot,

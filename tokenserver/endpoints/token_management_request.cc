@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "tokenserver/endpoints/token_endpoint.h"
 #include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form_post.h"
 
 namespace nauthera {
 namespace {
@@ -18,25 +19,10 @@ OAuthError InvalidRequest(std::string description) {
 OAuthOr<TokenManagementRequest> ParseTokenManagementRequest(const HttpRequest& request,
                                                             const Snapshot& snapshot,
                                                             absl::string_view endpoint_name) {
-  // 1. RFC 7009 §2.1 / RFC 7662 §2.1: an HTTP POST with a form-encoded body.
-  if (request.method != "POST") {
-    return InvalidRequest(absl::StrCat("the ", endpoint_name, " endpoint accepts only POST"));
-  }
-  if (request.body_too_large) {
-    return InvalidRequest(absl::StrCat("request body larger than ", kMaxTokenRequestBytes,
-                                       " bytes"));
-  }
-  const std::string* content_type = request.Header("content-type");
-  if (content_type == nullptr || !IsFormContentType(*content_type)) {
-    return InvalidRequest("Content-Type must be application/x-www-form-urlencoded");
-  }
-  // Tokens and credentials never belong in a URL (RFC 6749 §2.3.1, RFC 6750 §5.3).
-  if (!request.query.empty()) {
-    return InvalidRequest("send parameters in the body, not in the URL query");
-  }
-  // 2. Form syntax; a repeated parameter is an error (RFC 6749 §3.2).
-  auto form = Form::Parse(request.body);
-  if (!form.ok()) return InvalidRequest(std::string(form.status().message()));
+  // 1-2. RFC 7009 §2.1 / RFC 7662 §2.1: an HTTP POST with a form-encoded body, no query,
+  // no repeated parameter (oauth/form_post.h).
+  auto form = ParseFormPost(request, endpoint_name);
+  if (!form.ok()) return form.error();
   // 3. `token` is REQUIRED (RFC 7009 §2.1, RFC 7662 §2.1).
   std::string token = form->Get("token");
   if (token.empty()) return InvalidRequest("token is missing");
