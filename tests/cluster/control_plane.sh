@@ -280,6 +280,12 @@ cp_tools() {
 }
 
 # cp_install_crds: applies charts/nauthera/crds/ and waits until they are Established.
+# guide_block HEADING: the first code block under HEADING in docs/kubectl-guide.md (whose
+# blocks equal the seed guide's: tests/e2e checks it), e.g. "Create an OidcClient".
+guide_block() {
+  python3 "$_CP_ROOT/tests/e2e/guide_blocks.py" block "$_CP_ROOT/docs/kubectl-guide.md" "$1"
+}
+
 cp_install_crds() {
   "$CP_BIN/kubectl" apply -f "$_CP_ROOT/charts/nauthera/crds/" >/dev/null &&
     "$CP_BIN/kubectl" wait --for=condition=Established crd -l app.kubernetes.io/part-of=nauthera \

@@ -149,44 +149,11 @@ case_crds_established() {
 }
 
 # --- 2. Manifests users write are accepted as they are.
-GUIDE_OBJECTS=$(cat <<'EOF'
-# The guide (../shared/guides/kubectl.md), verbatim: "Create an OidcClient".
-apiVersion: auth.nauthera.io/v1alpha1
-kind: OidcClient
-metadata:
-  name: kubectl
-  namespace: nauthera-system
-spec:
-  displayName: kubectl
-  redirectUris:
-    - "http://localhost:8000"
-    - "http://localhost:18000"
-  allowedScopes:
-    - openid
-    - profile
-    - email
-    - groups
-  grantTypes:
-    - authorization_code
-    - refresh_token
-  pkce:
-    required: true
-  authMethod: none
+# The guide's "Create an OidcClient" and "Create a NautheraServiceAccount" blocks, as the
+# guide has them (guide_block, control_plane.sh).
+GUIDE_OBJECTS="$(guide_block "Create an OidcClient")
 ---
-# The guide, verbatim: "Create a NautheraServiceAccount".
-apiVersion: auth.nauthera.io/v1alpha1
-kind: NautheraServiceAccount
-metadata:
-  name: ci-deployer
-  namespace: ci-cd
-spec:
-  displayName: CI Deployer
-  allowedScopes:
-    - openid
-    - email
-    - groups
-EOF
-)
+$(guide_block "Create a NautheraServiceAccount")"
 
 case_guide_objects() {
   local out

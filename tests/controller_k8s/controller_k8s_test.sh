@@ -36,41 +36,9 @@ start_tokenserver "$A_GRPC" || { fail tokenserver "not ready" "$(tail "$WORK/ts.
 # --- guide
 case_guide() {
   local t=$(now_ms) out id secret
-  kubectl apply -f - >/dev/null <<'YAML'
-apiVersion: auth.nauthera.io/v1alpha1
-kind: OidcClient
-metadata:
-  name: kubectl
-  namespace: nauthera-system
-spec:
-  displayName: kubectl
-  redirectUris:
-    - "http://localhost:8000"
-    - "http://localhost:18000"
-  allowedScopes:
-    - openid
-    - profile
-    - email
-    - groups
-  grantTypes:
-    - authorization_code
-    - refresh_token
-  pkce:
-    required: true
-  authMethod: none
----
-apiVersion: auth.nauthera.io/v1alpha1
-kind: NautheraServiceAccount
-metadata:
-  name: ci-deployer
-  namespace: ci-cd
-spec:
-  displayName: CI Deployer
-  allowedScopes:
-    - openid
-    - email
-    - groups
-YAML
+  # The guide's two objects, cut from docs/kubectl-guide.md.
+  { guide_block "Create an OidcClient"; echo ---; guide_block "Create a NautheraServiceAccount"; } |
+    kubectl apply -f - >/dev/null
   if ! wait_for 10 ready_is oidcclient nauthera-system kubectl True ||
      ! wait_for 10 ready_is nautheraserviceaccount ci-cd ci-deployer True; then
     fail guide "not Ready within 10 s" "$(kubectl get oidcclients,nautheraserviceaccounts -A -o yaml; tail -n 20 "$WORK/A.log")"
