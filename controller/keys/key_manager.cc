@@ -35,6 +35,8 @@ KeyManager::KeyManager(std::unique_ptr<KeyStore> store, std::unique_ptr<KeyRing>
 }
 
 bool KeyManager::Adopt(const std::map<std::string, std::string>& data, absl::string_view why) {
+  // Most ticks read what was read (or written) last time: nothing to parse.
+  if (data == last_stored_) return false;
   absl::StatusOr<std::unique_ptr<KeyRing>> stored = KeyRing::FromSecretData(data);
   if (!stored.ok()) {
     std::string error(stored.status().message());
@@ -50,6 +52,7 @@ bool KeyManager::Adopt(const std::map<std::string, std::string>& data, absl::str
     LogWarning("the login session key in the key Secret changed", {{"where", store_->Where()}});
   }
   last_error_.clear();
+  last_stored_ = data;
   bool changed = !SameKeys((*stored)->keys(), ring_->keys());
   if (changed) {
     LogInfo("signing keys updated", {{"where", store_->Where()}, {"why", std::string(why)}});
@@ -126,6 +129,7 @@ bool KeyManager::Tick(int64_t now, int64_t max_token_ttl_seconds) {
       return changed;
     }
     bool keys_changed = !SameKeys(next.keys(), ring_->keys());
+    last_stored_ = next.ToSecretData();
     *ring_ = std::move(next);
     changed = changed || keys_changed;
   }

@@ -7,6 +7,7 @@
 #define NAUTHERA_CONTROLLER_KEYS_KEY_MANAGER_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -63,6 +64,8 @@ class KeyManager {
   int64_t next_check_ = 0;
   int64_t next_due_ = 0;
   std::string last_error_;
+  // The Secret's data as last adopted or saved; an unchanged read is not parsed again.
+  std::map<std::string, std::string> last_stored_;
   mutable std::mutex mu_;
   std::vector<KeySummary> summary_;
 };
