@@ -11,10 +11,10 @@
 #include <thread>
 #include <vector>
 
-#include "common/http/http_server.h"
 #include "common/util/log.h"
 #include "controller/app/controller_app.h"
 #include "controller/app/flags.h"
+#include "controller/kube/cpprest_transport.h"
 
 int main(int argc, char** argv) {
   nauthera::SetLogComponent("controller");
@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // The HTTP endpoints are for probes and people: a small pool is plenty.
-  nauthera::InitHttpThreads(2);
+  // cpprestsdk's pool serves only the Kubernetes API client: a small pool is plenty.
+  nauthera::controller::kube::InitCpprestThreads(2);
   auto app = nauthera::controller::ControllerApp::Start(options);
   if (!app.ok()) {
     nauthera::LogError("refusing to start", {{"error", std::string(app.status().message())}});

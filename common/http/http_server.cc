@@ -1,157 +1,211 @@
 #include "common/http/http_server.h"
 
-#include <cpprest/http_listener.h>
-#include <pplx/threadpool.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <thread>
+#include <vector>
 
-#include <boost/asio/ssl.hpp>
-
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/http/http_connection.h"
+#include "common/http/response_writer.h"
+#include "common/http/tls_context.h"
+#include "common/metrics/metrics.h"
 #include "common/util/log.h"
+#include "common/util/url.h"
 
 namespace nauthera {
 
-namespace http = web::http;
-using http::experimental::listener::http_listener;
-using http::experimental::listener::http_listener_config;
-
-void InitHttpThreads(int threads) {
-  crossplat::threadpool::initialize_with_threads(static_cast<size_t>(threads));
-}
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using http_internal::ServerCore;
 
 struct HttpServer::Impl {
-  std::unique_ptr<http_listener> listener;
+  // Declared first so it outlives the io_context, whose destruction ends the connections.
+  ServerCore core;
+  net::io_context ioc;
+  tcp::acceptor acceptor{net::make_strand(ioc)};
+  net::steady_timer accept_retry{acceptor.get_executor()};
+  net::steady_timer tls_reload{acceptor.get_executor()};
+  std::unique_ptr<ReloadingTlsContext> tls;
+  std::vector<std::thread> threads;
+  int port = 0;
+  bool stopped = false;
+
+  explicit Impl(int threads) : ioc(threads) {}
+
+  void Accept();
+  void OnAccept(const boost::system::error_code& ec, tcp::socket socket);
+  void ScheduleTlsReload();
+  void RunThread();
 };
 
 namespace {
 
-HttpRequest ToOurRequest(const http::http_request& request) {
-  HttpRequest out;
-  out.method = request.method();
-  const web::uri& uri = request.request_uri();
-  out.path = uri.path();
-  out.query = uri.query();
-  for (const auto& [name, value] : request.headers()) {
-    out.headers.emplace_back(absl::AsciiStrToLower(name), value);
+absl::StatusOr<tcp::endpoint> ListenEndpoint(const std::string& listen_url, bool* https) {
+  auto url = ParseUrl(listen_url);
+  if (!url.ok() || (url->scheme != "http" && url->scheme != "https") || url->host.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad listen address \"", listen_url, "\": want http://HOST:PORT or https://HOST:PORT"));
   }
-  out.remote_address = request.remote_address();
-  return out;
+  if (!url->path.empty() && url->path != "/") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad listen address \"", listen_url, "\": a listen address has no path"));
+  }
+  *https = url->scheme == "https";
+  std::string host = url->host == "localhost" ? "127.0.0.1" : url->host;
+  boost::system::error_code ec;
+  net::ip::address address = net::ip::make_address(host, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad listen address \"", listen_url, "\": the host must be an IP address"));
+  }
+  int port = url->port;
+  // ParseUrl reports an absent port as 0; an explicit ":0" asks for a free one.
+  absl::string_view authority = absl::string_view(listen_url).substr(listen_url.find("://") + 3);
+  authority = authority.substr(0, authority.find('/'));
+  if (port == 0 && !absl::EndsWith(authority, ":0")) port = *https ? 443 : 80;
+  return tcp::endpoint(address, static_cast<unsigned short>(port));
 }
 
-http::http_response ToCppRest(HttpResponse response) {
-  http::http_response out(static_cast<http::status_code>(response.status));
-  std::string content_type;
-  for (auto& [name, value] : response.headers) {
-    if (absl::EqualsIgnoreCase(name, "content-type")) {
-      content_type = value;
-    } else {
-      out.headers().add(name, value);
-    }
-  }
-  std::vector<unsigned char> bytes(response.body.begin(), response.body.end());
-  out.set_body(std::move(bytes));
-  if (!content_type.empty()) out.headers().set_content_type(content_type);
-  return out;
-}
-
-HttpResponse InternalError() {
-  HttpResponse response = HttpResponse::Json(
-      500, R"({"error":"server_error","error_description":"internal error"})");
-  response.SetHeader("Cache-Control", "no-store");
-  return response;
-}
-
-// Runs the handler with a last-resort catch: nothing a request does may take the server down.
-void Dispatch(const HttpHandler& handler, http::http_request request, HttpRequest ours) {
-  HttpResponse response;
-  try {
-    response = handler(ours);
-  } catch (const std::exception& e) {
-    LogError("request handler threw", {{"path", ours.path}, {"error", e.what()}});
-    response = InternalError();
-  } catch (...) {
-    LogError("request handler threw", {{"path", ours.path}});
-    response = InternalError();
-  }
-  request.reply(ToCppRest(std::move(response))).then([](pplx::task<void> t) {
-    try {
-      t.get();
-    } catch (...) {  // the peer went away; nothing to do
-    }
-  });
+void DefineServerMetrics() {
+  Metrics::Global().DefineCounter("nauthera_http_refused_total",
+                                  "Requests the HTTP edge refused itself, by status", {"code"});
 }
 
 }  // namespace
 
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(net::make_strand(ioc),
+                        [this](const boost::system::error_code& ec, tcp::socket socket) {
+                          OnAccept(ec, std::move(socket));
+                        });
+}
+
+void HttpServer::Impl::OnAccept(const boost::system::error_code& ec, tcp::socket socket) {
+  if (!acceptor.is_open()) return;  // shut down
+  if (ec) {
+    // Out of file descriptors, or the like: back off instead of spinning.
+    LogWarning("http accept failed", {{"error", ec.message()}});
+    accept_retry.expires_after(std::chrono::milliseconds(50));
+    accept_retry.async_wait([this](const boost::system::error_code& wait) {
+      if (!wait) Accept();
+    });
+    return;
+  }
+  if (core.open.load() >= core.options.limits.max_connections) {
+    http_internal::RefuseOverloaded(std::move(socket));
+  } else {
+    core.open.fetch_add(1);
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    if (tls) {
+      http_internal::StartTlsConnection(std::move(socket), tls->Current(), &core);
+    } else {
+      http_internal::StartPlainConnection(std::move(socket), &core);
+    }
+  }
+  Accept();
+}
+
+void HttpServer::Impl::ScheduleTlsReload() {
+  tls_reload.expires_after(core.options.tls_reload_interval);
+  tls_reload.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || !acceptor.is_open()) return;
+    tls->ReloadIfChanged();
+    ScheduleTlsReload();
+  });
+}
+
+void HttpServer::Impl::RunThread() {
+  // Nothing a connection does may end the process: a stray exception is logged and the
+  // thread goes back to serving.
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      LogError("http i/o thread caught an exception", {{"error", e.what()}});
+    } catch (...) {
+      LogError("http i/o thread caught an exception");
+    }
+  }
+}
+
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { Stop(); }
 
-absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const Options& options,
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(Options options,
                                                               HttpHandler handler) {
-  http_listener_config config;
-  if (absl::StartsWith(options.listen_url, "https://")) {
+  bool https = false;
+  auto endpoint = ListenEndpoint(options.listen_url, &https);
+  if (!endpoint.ok()) return endpoint.status();
+  if (options.threads <= 0) options.threads = 1;
+  if (!options.error_response) options.error_response = DefaultErrorResponse;
+  auto impl = std::make_unique<Impl>(options.threads);
+  if (https) {
     if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
       return absl::InvalidArgumentError(
           "an https listen address needs --tls-cert-file and --tls-key-file");
     }
-    std::string cert = options.tls_cert_file, key = options.tls_key_file;
-    config.set_ssl_context_callback([cert, key](boost::asio::ssl::context& ctx) {
-      ctx.set_options(boost::asio::ssl::context::default_workarounds |
-                      boost::asio::ssl::context::no_sslv2 | boost::asio::ssl::context::no_sslv3 |
-                      boost::asio::ssl::context::no_tlsv1 | boost::asio::ssl::context::no_tlsv1_1);
-      ctx.use_certificate_chain_file(cert);
-      ctx.use_private_key_file(key, boost::asio::ssl::context::pem);
-    });
+    auto tls = ReloadingTlsContext::Create(options.tls_cert_file, options.tls_key_file);
+    if (!tls.ok()) return tls.status();
+    impl->tls = *std::move(tls);
   }
-  auto impl = std::make_unique<Impl>();
-  try {
-    impl->listener = std::make_unique<http_listener>(web::uri(options.listen_url), config);
-  } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad listen address \"", options.listen_url, "\": ", e.what()));
-  }
-  size_t max_body = options.max_body_bytes;
-  impl->listener->support([handler, max_body](http::http_request request) {
-    HttpRequest ours = ToOurRequest(request);
-    auto declared = request.headers().content_length();
-    if (declared > max_body) {
-      ours.body_too_large = true;  // never read a body we would refuse
-      Dispatch(handler, request, std::move(ours));
-      return;
-    }
-    request.extract_vector().then([handler, request, ours, max_body](
-                                      pplx::task<std::vector<unsigned char>> body) mutable {
-      try {
-        std::vector<unsigned char> bytes = body.get();
-        if (bytes.size() > max_body) {
-          ours.body_too_large = true;
-        } else {
-          ours.body.assign(bytes.begin(), bytes.end());
-        }
-      } catch (const std::exception&) {  // the body could not be read: treat as empty
-        ours.body.clear();
-      }
-      Dispatch(handler, request, std::move(ours));
-    });
-  });
-  try {
-    impl->listener->open().wait();
-  } catch (const std::exception& e) {
+  DefineServerMetrics();
+  boost::system::error_code ec;
+  impl->acceptor.open(endpoint->protocol(), ec);
+  if (!ec) impl->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(*endpoint, ec);
+  if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
     return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options.listen_url, ": ", e.what()));
+        absl::StrCat("cannot listen on ", options.listen_url, ": ", ec.message()));
+  }
+  impl->port = impl->acceptor.local_endpoint().port();
+  impl->core.options = std::move(options);
+  impl->core.handler = std::move(handler);
+  Impl* raw = impl.get();
+  net::post(impl->acceptor.get_executor(), [raw] {
+    raw->Accept();
+    if (raw->tls) raw->ScheduleTlsReload();
+  });
+  for (int i = 0; i < raw->core.options.threads; ++i) {
+    raw->threads.emplace_back([raw] { raw->RunThread(); });
   }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-void HttpServer::Stop() {
-  if (impl_ && impl_->listener) {
-    try {
-      impl_->listener->close().wait();
-    } catch (...) {
-    }
-    impl_->listener.reset();
+int HttpServer::port() const { return impl_->port; }
+
+void HttpServer::Shutdown(std::chrono::milliseconds grace) {
+  if (!impl_ || impl_->stopped) return;
+  Impl* impl = impl_.get();
+  impl->stopped = true;
+  // 1. No new connections; connections that finish a response close instead of waiting.
+  impl->core.draining.store(true);
+  net::post(impl->acceptor.get_executor(), [impl] {
+    boost::system::error_code ignored;
+    impl->acceptor.close(ignored);
+    impl->accept_retry.cancel();
+    impl->tls_reload.cancel();
+  });
+  // 2. Idle keep-alive connections close now; requests in flight go on.
+  impl->core.DrainAll();
+  // 3. Wait for them, at most `grace`; then stop whatever is left.
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (impl->core.open.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  impl->ioc.stop();
+  for (std::thread& thread : impl->threads) {
+    if (thread.joinable()) thread.join();
   }
 }
+
+void HttpServer::Stop() { Shutdown(std::chrono::milliseconds(0)); }
 
 }  // namespace nauthera

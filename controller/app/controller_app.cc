@@ -60,9 +60,25 @@ void ControllerApp::ShutdownServers() {
   if (grpc_server_) {
     grpc_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   }
-  if (http_server_) http_server_->Stop();
-  if (metrics_server_) metrics_server_->Stop();
+  // In-flight requests finish; kept-alive connections close after their response.
+  if (http_server_) http_server_->Shutdown(std::chrono::seconds(2));
+  if (metrics_server_) metrics_server_->Shutdown(std::chrono::seconds(2));
 }
+
+namespace {
+
+// Both listeners serve GET and HEAD only: no route reads a body.
+HttpServer::Options ControllerHttpOptions(const ControllerOptions& options,
+                                          const std::string& listen) {
+  HttpServer::Options http;
+  http.listen_url = listen;
+  http.limits = options.http_limits;
+  http.threads = 1;  // probes, Prometheus and people
+  http.body_limit = [](absl::string_view, absl::string_view) { return size_t{0}; };
+  return http;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
     const ControllerOptions& options) {
@@ -81,15 +97,14 @@ absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
                                              ? self->broadcaster_.Latest()->version()
                                              : std::string(); },
                          [self] { return KeysJson(self->key_manager_->Summary()); }};
-  HttpServer::Options http_options;
-  http_options.listen_url = options.http_listen;
+  HttpServer::Options http_options = ControllerHttpOptions(options, options.http_listen);
   HttpEndpointsDeps metrics_deps = deps;
   metrics_deps.probes_and_metrics_only = true;
   ASSIGN_OR_RETURN(app->http_server_,
                    HttpServer::Start(http_options, MakeControllerHttpHandler(std::move(deps))));
   if (!options.metrics_listen.empty()) {
-    HttpServer::Options metrics_options;
-    metrics_options.listen_url = options.metrics_listen;
+    HttpServer::Options metrics_options =
+        ControllerHttpOptions(options, options.metrics_listen);
     ASSIGN_OR_RETURN(app->metrics_server_,
                      HttpServer::Start(metrics_options,
                                        MakeControllerHttpHandler(std::move(metrics_deps))));
@@ -220,6 +235,8 @@ void ControllerApp::Wake() {
 }
 
 void ControllerApp::Stop() {
+  // /readyz answers 503 from now on, so load balancers stop sending work here first.
+  ready_.store(false);
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;

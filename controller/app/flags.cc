@@ -3,6 +3,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "common/http/http_flags.h"
 #include "common/util/flag_set.h"
 
 namespace nauthera::controller {
@@ -25,6 +26,7 @@ struct Binding {
   std::string key_rotation_period = "168h";
   std::string key_publish_ahead = "10m";
   std::string key_retired_overlap = "1h";
+  HttpFlagValues http;
 
   explicit Binding(ControllerOptions& o) {
     set.String("manifests", &o.manifests, "folder of *.yaml / *.yml manifests (required)");
@@ -70,6 +72,7 @@ struct Binding {
     set.String("key-retired-overlap", &key_retired_overlap,
                "a retired key stays in the JWKS at least this long (and always until every "
                "token it signed has expired)");
+    DeclareHttpFlags(&set, &http);
   }
 };
 
@@ -105,6 +108,9 @@ absl::StatusOr<ParsedFlags> ParseFlags(const std::vector<std::string>& args) {
                                                    binding.lease_duration,
                                                    ": write a duration like 15s"));
   }
+  absl::StatusOr<HttpLimits> limits = binding.http.ToLimits();
+  if (!limits.ok()) return limits.status();
+  parsed.options.http_limits = *limits;
   return parsed;
 }
 

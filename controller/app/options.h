@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/http/http_limits.h"
 #include "controller/keys/key_rotation.h"
 
 namespace nauthera::controller {
@@ -31,6 +32,8 @@ struct ControllerOptions {
   // Optional second listener with only /healthz, /readyz and /metrics (no client ids), for
   // kubelet probes and Prometheus, on any address, e.g. http://0.0.0.0:9090. "" = none.
   std::string metrics_listen;
+  // Bounds of both HTTP listeners (--http-max-*, --http-*-timeout).
+  HttpLimits http_limits;
   std::string grpc_tls_cert;
   std::string grpc_tls_key;
   std::string grpc_client_ca;

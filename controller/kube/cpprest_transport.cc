@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <boost/asio/ssl.hpp>
+#include <pplx/threadpool.h>
 #include <cpprest/http_client.h>
 
 #include "absl/strings/match.h"
@@ -23,6 +24,11 @@
 #include "controller/kube/api_status.h"
 
 namespace nauthera::controller::kube {
+
+void InitCpprestThreads(int threads) {
+  crossplat::threadpool::initialize_with_threads(static_cast<size_t>(threads));
+}
+
 namespace {
 
 namespace http = web::http;

@@ -20,6 +20,10 @@ struct CpprestTransportOptions {
 
 // Checks the CA, certificate and key now, so a broken kubeconfig fails here with a clear
 // message rather than on the first request.
+// Sizes cpprestsdk's shared thread pool (outbound requests only). Call once, before the
+// first transport is made; the default is 40 threads.
+void InitCpprestThreads(int threads);
+
 absl::StatusOr<std::unique_ptr<Transport>> NewCpprestTransport(
     const KubeConfig& config, const CpprestTransportOptions& options = {});
 

@@ -64,6 +64,9 @@ HttpResponse Router::Route(const HttpRequest& request, absl::string_view* endpoi
   std::shared_ptr<const Snapshot> snapshot = state_->Get();
   if (path == "/readyz") {
     *endpoint = "readyz";
+    if (draining_ != nullptr && draining_->load()) {
+      return HttpResponse::Text(503, "not ready: shutting down\n");
+    }
     return HandleReadyz(snapshot.get(), snapshot ? store_->Ready() : absl::OkStatus());
   }
   if (!snapshot) {
@@ -114,7 +117,6 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   absl::string_view endpoint = "other";
   HttpResponse response = Route(request, &endpoint);
   response.SetHeader("X-Content-Type-Options", "nosniff");
-  if (request.method == "HEAD") response.body.clear();
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   Metrics& m = Metrics::Global();

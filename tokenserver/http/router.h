@@ -3,6 +3,7 @@
 #ifndef NAUTHERA_TOKENSERVER_HTTP_ROUTER_H_
 #define NAUTHERA_TOKENSERVER_HTTP_ROUTER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -21,6 +22,9 @@ class Router {
 
   HttpResponse Handle(const HttpRequest& request) const;
 
+  // From when *draining is true, /readyz answers 503: the process is shutting down.
+  void set_draining(const std::atomic<bool>* draining) { draining_ = draining; }
+
  private:
   HttpResponse Route(const HttpRequest& request, absl::string_view* endpoint) const;
 
@@ -31,6 +35,7 @@ class Router {
   OneTimeStore* store_;
   LoginLimiter* limiter_;
   std::function<int64_t()> now_;
+  const std::atomic<bool>* draining_ = nullptr;
 };
 
 }  // namespace nauthera
