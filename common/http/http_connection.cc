@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <limits>
 #include <optional>
 #include <type_traits>
 
@@ -146,7 +147,9 @@ class Connection : public ConnectionBase,
     buffer_.consume(head.skip_bytes);
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(head.head_bytes + 1));
-    parser_->body_limit(Limits().max_body_bytes);
+    // The body limit is the route's, known only after the head: set below, before any body
+    // byte is read. Beast would otherwise refuse a large Content-Length as a parse error.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     error_code ec;
     size_t used = parser_->put(net::buffer(buffer_.data().data(), head.head_bytes), ec);
     if (ec || used != head.head_bytes || !parser_->is_header_done()) {

@@ -15,7 +15,7 @@
 #include "common/http/tls_context.h"
 #include "common/metrics/metrics.h"
 #include "common/util/log.h"
-#include "common/util/url.h"
+#include "absl/strings/strip.h"
 
 namespace nauthera {
 
@@ -45,29 +45,32 @@ struct HttpServer::Impl {
 
 namespace {
 
-absl::StatusOr<tcp::endpoint> ListenEndpoint(const std::string& listen_url, bool* https) {
-  auto url = ParseUrl(listen_url);
-  if (!url.ok() || (url->scheme != "http" && url->scheme != "https") || url->host.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bad listen address \"", listen_url, "\": want http://HOST:PORT or https://HOST:PORT"));
+// "http://HOST:PORT" or "https://HOST:PORT" (an optional trailing "/"), HOST an IP address,
+// "[v6]" or localhost; PORT digits only, 0 for a free one.
+absl::StatusOr<tcp::endpoint> ListenEndpoint(absl::string_view listen_url, bool* https) {
+  auto bad = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("bad listen address \"", listen_url, "\": ",
+                                                   why, " (want http://HOST:PORT or "
+                                                   "https://HOST:PORT)"));
+  };
+  absl::string_view rest = listen_url;
+  *https = absl::ConsumePrefix(&rest, "https://");
+  if (!*https && !absl::ConsumePrefix(&rest, "http://")) return bad("not http or https");
+  absl::ConsumeSuffix(&rest, "/");
+  size_t colon = rest.rfind(':');
+  if (colon == absl::string_view::npos || colon + 1 == rest.size()) return bad("no port");
+  absl::string_view host = rest.substr(0, colon), port_text = rest.substr(colon + 1);
+  int port = 0;
+  for (char c : port_text) {
+    if (c < '0' || c > '9' || port > 65535) return bad("the port must be digits");
+    port = port * 10 + (c - '0');
   }
-  if (!url->path.empty() && url->path != "/") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad listen address \"", listen_url, "\": a listen address has no path"));
-  }
-  *https = url->scheme == "https";
-  std::string host = url->host == "localhost" ? "127.0.0.1" : url->host;
+  if (port > 65535) return bad("the port must be at most 65535");
+  if (absl::ConsumePrefix(&host, "[") && !absl::ConsumeSuffix(&host, "]")) return bad("bad [v6]");
+  std::string ip = host == "localhost" ? "127.0.0.1" : std::string(host);
   boost::system::error_code ec;
-  net::ip::address address = net::ip::make_address(host, ec);
-  if (ec) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bad listen address \"", listen_url, "\": the host must be an IP address"));
-  }
-  int port = url->port;
-  // ParseUrl reports an absent port as 0; an explicit ":0" asks for a free one.
-  absl::string_view authority = absl::string_view(listen_url).substr(listen_url.find("://") + 3);
-  authority = authority.substr(0, authority.find('/'));
-  if (port == 0 && !absl::EndsWith(authority, ":0")) port = *https ? 443 : 80;
+  net::ip::address address = net::ip::make_address(ip, ec);
+  if (ec) return bad("the host must be an IP address or localhost");
   return tcp::endpoint(address, static_cast<unsigned short>(port));
 }
 
