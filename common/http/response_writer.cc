@@ -15,8 +15,16 @@ namespace {
 namespace http = boost::beast::http;
 
 // RFC 9110 §6.6.1: an origin server with a clock sends Date, IMF-fixdate.
-std::string HttpDate() {
-  return absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT", absl::Now(), absl::UTCTimeZone());
+// Formatted once a second per I/O thread.
+const std::string& HttpDate() {
+  thread_local int64_t second = -1;
+  thread_local std::string text;
+  absl::Time now = absl::Now();
+  if (int64_t s = absl::ToUnixSeconds(now); s != second) {
+    second = s;
+    text = absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT", now, absl::UTCTimeZone());
+  }
+  return text;
 }
 
 // Fields the server owns: framing and connection management are never the handler's.
