@@ -1,0 +1,441 @@
+#!/usr/bin/env python3
+"""Edge test: every HTTP listener of both programs is strict and bounded (docs/http-edge.md).
+
+Starts, on free loopback ports, the real controller in local mode (on a copy of
+examples/quickstart; --http-listen and --metrics-listen), a token server over http, one over
+https (a self-signed certificate made with the openssl CLI), and a fourth, http, with
+--http-max-connections=8. Then runs ONE negative table (edge_cases.TABLE) against each of the
+four listeners, from raw sockets; after every row the process must be alive and a new
+connection's GET /healthz must answer 200. A process that died is reported and restarted,
+so the table still runs to the end. Then: the connection limit, and memory under 20
+connections streaming junk.
+
+Usage: edge_test.py [--build-dir DIR] [--work-dir DIR] [--only REGEX] [--no-load]
+Prints one PASS/FAIL line per case and listener, "edge_test: N passed, N failed" at the end,
+and exits 1 on any failure.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import edge_cases  # noqa: E402
+from edge_cases import (BODY_TIMEOUT, HEADER_TIMEOUT, IDLE_TIMEOUT, TABLE, describe_expect,  # noqa: E402
+                        status_ok)
+from edge_lib import (HOST, Conn, ProtocolError, Program, Response, free_port,  # noqa: E402
+                      simple_get, vm_rss_kib)
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MAX_CONNECTIONS = 8
+MEMORY_CONNECTIONS = 20
+MEMORY_SECONDS = 3.0
+MEMORY_LIMIT_MIB = 64
+
+PRINT_LOCK = threading.Lock()
+
+
+def say(line):
+    with PRINT_LOCK:
+        print(line, flush=True)
+
+
+class Listener:
+    def __init__(self, name, kind, port, program, tls=False, ssl_context=None):
+        self.name = name
+        self.kind = kind
+        self.port = port
+        self.program = program
+        self.tls = tls
+        self.ssl_context = ssl_context
+        if kind == "tokenserver":
+            self.post_path = "/oauth2/token"
+            pkce = "code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+            self.injection_paths = [
+                # A registered redirect URI and a bad scope: the error goes back to it in a
+                # Location header, with the state (RFC 6749 §4.1.2.1).
+                "/oauth2/authorize?response_type=code&client_id=kubectl"
+                "&redirect_uri=http://localhost:8000&scope=openid%20no-such-scope"
+                f"&state=x%0d%0aX-Injected:%20injected&{pkce}",
+                "/oauth2/authorize?response_type=code&client_id=kubectl"
+                "&redirect_uri=http://127.0.0.1:80%0d%0aX-Injected:%20injected/cb"
+                f"&scope=openid&state=s&{pkce}",
+                "/oauth2/authorize?response_type=code&client_id=kubectl"
+                "&redirect_uri=http://localhost:8000%0d%0aSet-Cookie:%20injected=1"
+                f"&scope=openid&state=s&{pkce}",
+            ]
+        else:
+            self.post_path = "/healthz"
+            self.injection_paths = [
+                "/healthz?redirect_uri=http://127.0.0.1:80%0d%0aX-Injected:%20injected/cb",
+                "/no-such%0d%0aX-Injected:%20injected",
+            ]
+
+
+# ---------------------------------------------------------------------------------------
+# Running one case
+
+def run_generic(case, listener):
+    errors = []
+    data = case.bytes_for(listener)
+    try:
+        conn = Conn(listener)
+    except (OSError, ssl.SSLError) as e:
+        return [f"connect failed: {type(e).__name__}: {e}"]
+    with conn as c:
+        if not c.send(data) and not c.eof:
+            pass  # the server may answer and close before taking everything; read below
+        if case.stream:
+            filler, cap = case.stream
+            c.stream(filler, cap, time.monotonic() + 5)
+            if c.sent >= cap + len(data) and not c.buf and not c.eof:
+                errors.append(f"streamed {c.sent // 1024} KiB without an answer")
+        deadline = time.monotonic() + case.read_timeout
+        responses = []
+        try:
+            if case.pipeline:
+                for i, (want, head) in enumerate(case.pipeline):
+                    r = c.read_response(deadline, head_request=head)
+                    if r is None:
+                        errors.append(f"response {i + 1} of {len(case.pipeline)}: none "
+                                      f"({'closed' if c.eof else 'timeout'})")
+                        break
+                    responses.append(r)
+                    if r.status != want:
+                        errors.append(f"response {i + 1}: got {r.status}, want {want}")
+                        break
+            else:
+                r = c.read_response(deadline, head_request=case.head)
+                expect = case.expected(listener)
+                if r is None and not c.eof:
+                    errors.append(f"no response within {case.read_timeout:.1f} s, connection "
+                                  f"still open (want {describe_expect(expect)})")
+                    return errors
+                status = r.status if r else None
+                if r:
+                    responses.append(r)
+                if not status_ok(expect, status):
+                    got = status if r else f"no response (closed: {c.eof_how})"
+                    errors.append(f"got {got}, want {describe_expect(expect)}")
+            if case.close and responses:
+                closed = c.wait_closed(time.monotonic() + case.close_within)
+                if c.buf:
+                    errors.append(f"bytes after the response (a second answer?): {c.buf[:80]!r}")
+                if not closed:
+                    errors.append(f"connection still open {case.close_within:.0f} s after the "
+                                  "response (want close)")
+        except ProtocolError as e:
+            errors.append(f"malformed response: {e}")
+            return errors
+        if not errors:
+            for check in case.checks:
+                e = check(listener, responses, c)
+                if e:
+                    errors.append(e)
+    return errors
+
+
+def after_case(listener):
+    """The process survived and still serves a new connection."""
+    died = listener.program.restart_if_dead()
+    if died:
+        return [f"{listener.program.name} DIED ({died}); restarted for the next case"]
+    r = simple_get(listener, "/healthz")
+    if not (isinstance(r, Response) and r.status == 200):
+        return [f"afterwards, GET /healthz on a new connection: {r}"]
+    return []
+
+
+class Results:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.rows = []  # (listener, case name, errors, ms)
+
+    def add(self, listener_name, case_name, errors, ms):
+        with self.lock:
+            self.rows.append((listener_name, case_name, errors, ms))
+        mark = "PASS" if not errors else "FAIL"
+        lines = [f"{mark}  {listener_name:<20} {case_name}  ({ms} ms)"]
+        lines += [f"        - {e}" for e in errors]
+        say("\n".join(lines))
+
+
+def run_table(listeners, only, results):
+    for listener in listeners:
+        for case in TABLE:
+            if only and not re.search(only, case.name):
+                continue
+            t0 = time.monotonic()
+            try:
+                errors = case.run(listener) if case.run else run_generic(case, listener)
+            except (OSError, ssl.SSLError, ProtocolError) as e:
+                errors = [f"{type(e).__name__}: {e}"]
+            errors += after_case(listener)
+            results.add(listener.name, case.name, errors, int((time.monotonic() - t0) * 1000))
+
+
+# ---------------------------------------------------------------------------------------
+# Connection limit and memory
+
+def check_max_connections(listener):
+    errors, held = [], []
+    try:
+        for i in range(MAX_CONNECTIONS):
+            c = Conn(listener)
+            held.append(c)
+            c.send(edge_cases.get())
+            r = c.read_response(time.monotonic() + 2)
+            if r is None or r.status != 200:
+                return [f"connection {i + 1} of {MAX_CONNECTIONS}: got {r}, want 200"]
+        outcome = None
+        try:
+            extra = Conn(listener)
+        except (ConnectionRefusedError, ConnectionResetError, ssl.SSLError) as e:
+            outcome = f"refused ({type(e).__name__})"
+        else:
+            with extra:
+                extra.send(edge_cases.get())
+                try:
+                    r = extra.read_response(time.monotonic() + 2)
+                except ProtocolError as e:
+                    r, outcome = None, f"malformed: {e}"
+                if r is None:
+                    if extra.eof:
+                        outcome = f"closed without a response ({extra.eof_how})"
+                    else:
+                        errors.append(f"connection {MAX_CONNECTIONS + 1}: no answer within 2 s, "
+                                      "still open (want 503 + Retry-After, or a close)")
+                elif r.status == 503:
+                    if r.header("Retry-After") is None:
+                        errors.append(f"connection {MAX_CONNECTIONS + 1}: 503 without Retry-After")
+                    outcome = f"503, Retry-After: {r.header('Retry-After')}"
+                else:
+                    errors.append(f"connection {MAX_CONNECTIONS + 1} got {r.status}: the limit "
+                                  f"of {MAX_CONNECTIONS} is not enforced")
+        if outcome:
+            say(f"      ({listener.name}: connection {MAX_CONNECTIONS + 1} -> {outcome})")
+    finally:
+        for c in held:
+            c.close()
+    deadline = time.monotonic() + 3
+    while True:
+        r = simple_get(listener, "/healthz")
+        if isinstance(r, Response) and r.status == 200:
+            break
+        if time.monotonic() > deadline:
+            errors.append(f"after closing the {MAX_CONNECTIONS}, a new request: {r}")
+            break
+        time.sleep(0.05)
+    return errors
+
+
+def check_memory(listener):
+    pid = listener.program.proc.pid
+    base = vm_rss_kib(pid)
+    stop = time.monotonic() + MEMORY_SECONDS
+    stats = {"connections": 0, "bytes": 0}
+    lock = threading.Lock()
+    per_worker_cap = 64 * 1024 * 1024
+    heads = [
+        (b"GET /healthz HTTP/1.1\r\n" + edge_cases.b(edge_cases.H) + b"X-Junk: ", b"j" * 16384),
+        (b"POST /oauth2/token HTTP/1.1\r\n" + edge_cases.b(edge_cases.H) + edge_cases.b(edge_cases.FORM)
+         + b"Transfer-Encoding: chunked\r\n\r\n", b"4000\r\n" + b"j" * 16384 + b"\r\n"),
+    ]
+
+    def worker(n):
+        head, filler = heads[n % 2]
+        sent = 0
+        while time.monotonic() < stop and sent < per_worker_cap:
+            try:
+                with Conn(listener, timeout=1) as c:
+                    c.send(head)
+                    c.stream(filler, per_worker_cap - sent, stop)
+                    sent += c.sent
+            except OSError:
+                time.sleep(0.01)
+                continue
+            with lock:
+                stats["connections"] += 1
+        with lock:
+            stats["bytes"] += sent
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(MEMORY_CONNECTIONS)]
+    for t in threads:
+        t.start()
+    peak = base or 0
+    while any(t.is_alive() for t in threads):
+        rss = vm_rss_kib(pid)
+        if rss:
+            peak = max(peak, rss)
+        time.sleep(0.05)
+    for t in threads:
+        t.join()
+    after = vm_rss_kib(pid)
+    say(f"      ({listener.name}: VmRSS baseline {base / 1024:.1f} MiB, peak {peak / 1024:.1f} MiB "
+        f"(+{(peak - base) / 1024:.1f}), after {after / 1024 if after else 0:.1f} MiB; "
+        f"{MEMORY_CONNECTIONS} connections at once, {stats['connections']} opened in "
+        f"{MEMORY_SECONDS:.0f} s, {stats['bytes'] / 1048576:.0f} MiB of junk sent)")
+    errors = []
+    if base is None:
+        return ["cannot read VmRSS"]
+    if peak - base > MEMORY_LIMIT_MIB * 1024:
+        errors.append(f"VmRSS grew {(peak - base) / 1024:.0f} MiB (> {MEMORY_LIMIT_MIB} MiB) "
+                      "under junk: buffering is not bounded")
+    return errors
+
+
+# ---------------------------------------------------------------------------------------
+# Setup
+
+def supported_flags(binary, wanted):
+    """The subset of WANTED flags that BINARY's --help knows (before the Beast server lands,
+    none of the --http-* flags exist and passing one would stop the program)."""
+    help_text = subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
+    help_text += subprocess.run([binary, "--help"], capture_output=True, text=True).stderr
+    have, missing = [], []
+    for flag, value in wanted:
+        (have if f"--{flag}" in help_text else missing).append((flag, value))
+    if missing:
+        say(f"NOTE  {os.path.basename(binary)} has no "
+            f"{', '.join('--' + f for f, _ in missing)}: started without them (old HTTP server?)")
+    return [f"--{f}={v}" for f, v in have]
+
+
+def make_cert(work):
+    cert, key = os.path.join(work, "tls.crt"), os.path.join(work, "tls.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                    f"/CN={HOST}", "-addext", f"subjectAltName=IP:{HOST}",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    ctx = ssl.create_default_context(cafile=cert)
+    return cert, key, ctx
+
+
+def timeout_flags(idle=IDLE_TIMEOUT):
+    return [("http-header-timeout", f"{HEADER_TIMEOUT:.0f}s"),
+            ("http-body-timeout", f"{BODY_TIMEOUT:.0f}s"),
+            ("http-idle-timeout", f"{idle:.0f}s")]
+
+
+def setup(build, work):
+    controller_bin = os.path.join(build, "controller", "nauthera-controller")
+    token_bin = os.path.join(build, "tokenserver", "nauthera-tokenserver")
+    for path in (controller_bin, token_bin):
+        if not os.access(path, os.X_OK):
+            raise RuntimeError(f"{path} is not built")
+    manifests, state, logs = (os.path.join(work, d) for d in ("manifests", "state", "logs"))
+    shutil.copytree(os.path.join(ROOT, "examples", "quickstart"), manifests)
+    os.makedirs(state)
+    os.makedirs(logs)
+    cert, key, ctx = make_cert(work)
+    grpc, ctrl, metrics, ts_http, ts_https, ts_limited = (free_port() for _ in range(6))
+    controller_flags = supported_flags(controller_bin, timeout_flags())
+    token_flags = supported_flags(token_bin, timeout_flags())
+    limited_flags = supported_flags(token_bin, timeout_flags(idle=30) +
+                                    [("http-max-connections", str(MAX_CONNECTIONS))])
+
+    programs, listeners = {}, {}
+
+    def program(name, argv, port, kind, tls=False):
+        listener = Listener(name, kind, port, None, tls, ctx if tls else None)
+        p = Program(name, argv, os.path.join(logs, f"{name}.log"), listener)
+        listener.program = p
+        programs[name], listeners[name] = p, listener
+        return p, listener
+
+    ctrl_p, _ = program("controller-http", [
+        controller_bin, f"--manifests={manifests}", f"--state-dir={state}",
+        f"--issuer-url=http://{HOST}:{ts_http}", f"--grpc-listen={HOST}:{grpc}",
+        f"--http-listen=http://{HOST}:{ctrl}", f"--metrics-listen=http://{HOST}:{metrics}",
+        *controller_flags], ctrl, "controller")
+    metrics_l = Listener("controller-metrics", "controller", metrics, ctrl_p)
+    listeners["controller-metrics"] = metrics_l
+    token = [token_bin, f"--controller={HOST}:{grpc}", "--threads=2"]
+    program("tokenserver-http", token + [f"--listen=http://{HOST}:{ts_http}", *token_flags],
+            ts_http, "tokenserver")
+    program("tokenserver-https", token + [f"--listen=https://{HOST}:{ts_https}",
+                                          f"--tls-cert-file={cert}", f"--tls-key-file={key}",
+                                          *token_flags], ts_https, "tokenserver", tls=True)
+    program("tokenserver-limited", token + [f"--listen=http://{HOST}:{ts_limited}",
+                                            *limited_flags], ts_limited, "tokenserver")
+    ctrl_p.start()
+    for name in ("tokenserver-http", "tokenserver-https", "tokenserver-limited"):
+        programs[name].start()
+    return programs, listeners
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--work-dir", default="")
+    ap.add_argument("--only", default="", help="run only the table rows matching REGEX")
+    ap.add_argument("--no-load", action="store_true", help="skip the connection-limit and memory checks")
+    args = ap.parse_args()
+    if args.work_dir:
+        shutil.rmtree(args.work_dir, ignore_errors=True)
+        os.makedirs(args.work_dir)
+        work = os.path.abspath(args.work_dir)
+    else:
+        work = tempfile.mkdtemp(prefix="nauthera-edge.")
+    t_start = time.monotonic()
+    say(f"edge_test: work dir {work} (logs in {work}/logs)")
+    programs = {}
+    results = Results()
+    try:
+        try:
+            programs, listeners = setup(args.build_dir, work)
+        except (RuntimeError, subprocess.CalledProcessError) as e:
+            say(f"FAIL  setup: {e}")
+            return 1
+        for name, l in listeners.items():
+            say(f"      {name}: {'https' if l.tls else 'http'}://{HOST}:{l.port} "
+                f"({l.program.name} pid {l.program.proc.pid})")
+        groups = [[listeners["controller-http"], listeners["controller-metrics"]],
+                  [listeners["tokenserver-http"]], [listeners["tokenserver-https"]]]
+        threads = [threading.Thread(target=run_table, args=(g, args.only, results)) for g in groups]
+        if not args.no_load:
+            def limit():
+                t0 = time.monotonic()
+                l = listeners["tokenserver-limited"]
+                errors = check_max_connections(l) + after_case(l)
+                results.add(l.name, f"max connections {MAX_CONNECTIONS}: the next gets 503 + "
+                            "Retry-After (or a close); a new one works after they close",
+                            errors, int((time.monotonic() - t0) * 1000))
+            threads.append(threading.Thread(target=limit))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if not args.no_load:
+            l = listeners["tokenserver-http"]
+            t0 = time.monotonic()
+            errors = check_memory(l) + after_case(l)
+            results.add(l.name, f"memory bounded: {MEMORY_CONNECTIONS} connections streaming "
+                        f"junk for {MEMORY_SECONDS:.0f} s stay under +{MEMORY_LIMIT_MIB} MiB VmRSS",
+                        errors, int((time.monotonic() - t0) * 1000))
+    finally:
+        for p in programs.values():
+            p.stop()
+    failed = [r for r in results.rows if r[2]]
+    say("")
+    for p in programs.values():
+        if p.deaths:
+            say(f"edge_test: {p.name} died {len(p.deaths)} times: {', '.join(sorted(set(p.deaths)))}")
+    for listener_name, case_name, errors, _ in failed:
+        say(f"  failed: [{listener_name}] {case_name}: {errors[0]}")
+    say(f"edge_test: {time.monotonic() - t_start:.0f} s; logs in {work}/logs")
+    say(f"edge_test: {len(results.rows) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed or not results.rows else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
