@@ -415,7 +415,7 @@ TABLE = [
 
     # Response splitting: a CR LF in the query never becomes a header line.
     Case("CR LF in the query (redirect_uri, state) never yields an injected header",
-         "RFC 9110 §5.5", run=run_injection),
+         "RFC 9112 §11.1; RFC 9110 §5.5", run=run_injection),
 
     # Timeouts (RFC 9110 §15.5.9; RFC 9112 §9.5).
     Case(f"slow client: half a request line, then nothing -> closed within "
