@@ -192,7 +192,7 @@ def run_keepalive_sequence(listener):
 def run_injection(listener):
     """Percent-encoded CR LF in the query, where the token server reflects values into a
     Location header (redirect_uri, state): no response may carry an injected header line."""
-    errors = []
+    errors, redirected = [], 0
     for path in listener.injection_paths:
         with Conn(listener) as c:
             if not c.send(get(path)):
@@ -209,6 +209,11 @@ def run_injection(listener):
                 errors.append(f"{path[:60]}: got {r.status}")
             elif (e := no_injected_header(listener, [r], c)):
                 errors.append(f"{path[:60]}: {e}")
+            elif r.status in (302, 303) and "state=" in (r.header("Location") or ""):
+                redirected += 1
+    if listener.kind == "tokenserver" and not errors and redirected < 2:
+        errors.append(f"only {redirected} of the 2 error redirects reflected the state: the "
+                      "row no longer reaches a Location header (client id? redirect URI?)")
     return errors
 
 

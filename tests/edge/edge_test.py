@@ -16,6 +16,7 @@ and exits 1 on any failure.
 """
 
 import argparse
+import base64
 import os
 import re
 import shutil
@@ -57,28 +58,27 @@ class Listener:
         self.program = program
         self.tls = tls
         self.ssl_context = ssl_context
-        if kind == "tokenserver":
-            self.post_path = "/oauth2/token"
-            pkce = "code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
-            self.injection_paths = [
-                # A registered redirect URI and a bad scope: the error goes back to it in a
-                # Location header, with the state (RFC 6749 §4.1.2.1).
-                "/oauth2/authorize?response_type=code&client_id=kubectl"
-                "&redirect_uri=http://localhost:8000&scope=openid%20no-such-scope"
-                f"&state=x%0d%0aX-Injected:%20injected&{pkce}",
-                "/oauth2/authorize?response_type=code&client_id=kubectl"
-                "&redirect_uri=http://127.0.0.1:80%0d%0aX-Injected:%20injected/cb"
-                f"&scope=openid&state=s&{pkce}",
-                "/oauth2/authorize?response_type=code&client_id=kubectl"
-                "&redirect_uri=http://localhost:8000%0d%0aSet-Cookie:%20injected=1"
-                f"&scope=openid&state=s&{pkce}",
-            ]
-        else:
-            self.post_path = "/healthz"
-            self.injection_paths = [
-                "/healthz?redirect_uri=http://127.0.0.1:80%0d%0aX-Injected:%20injected/cb",
-                "/no-such%0d%0aX-Injected:%20injected",
-            ]
+        self.kubectl_client_id = None  # set once the controller wrote its Secret
+        self.post_path = "/oauth2/token" if kind == "tokenserver" else "/healthz"
+
+    @property
+    def injection_paths(self):
+        if self.kind != "tokenserver":
+            return ["/healthz?redirect_uri=http://127.0.0.1:80%0d%0aX-Injected:%20injected/cb",
+                    "/no-such%0d%0aX-Injected:%20injected"]
+        authorize = (f"/oauth2/authorize?client_id={self.kubectl_client_id}&code_challenge="
+                     "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256")
+        return [
+            # The registered redirect URI and an unsupported response_type: the error goes
+            # back to it in a Location header, with the state (RFC 6749 §4.1.2.1).
+            f"{authorize}&response_type=token&redirect_uri=http://localhost:8000&scope=openid"
+            "&state=x%0d%0aX-Injected:%20injected",
+            f"{authorize}&response_type=code&redirect_uri=http://localhost:8000"
+            "&scope=openid%20no-such-scope&state=x%0d%0aSet-Cookie:%20injected=1",
+            # An unregistered redirect URI carrying a CR LF: refused, never redirected to.
+            f"{authorize}&response_type=code&redirect_uri=http://127.0.0.1:80%0d%0aX-Injected:"
+            "%20injected/cb&scope=openid&state=s",
+        ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -92,8 +92,9 @@ def run_generic(case, listener):
     except (OSError, ssl.SSLError) as e:
         return [f"connect failed: {type(e).__name__}: {e}"]
     with conn as c:
-        if not c.send(data) and not c.eof:
-            pass  # the server may answer and close before taking everything; read below
+        # A failed send is not an error by itself: the server may answer and close before
+        # taking everything (it should, past a limit); the answer is read below.
+        c.send(data)
         if case.stream:
             filler, cap = case.stream
             c.stream(filler, cap, time.monotonic() + 5)
@@ -313,6 +314,22 @@ def supported_flags(binary, wanted):
     return [f"--{f}={v}" for f, v in have]
 
 
+def kubectl_client_id(secret_file, timeout=10.0):
+    """The quickstart kubectl OidcClient's generated client_id, from the Secret manifest
+    local mode writes (data.client_id, base64)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(secret_file) as f:
+                m = re.search(r"^\s+client_id:\s*\"?([A-Za-z0-9+/=]+)", f.read(), re.M)
+            if m:
+                return base64.b64decode(m.group(1)).decode()
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"no client_id in {secret_file} within {timeout:.0f} s")
+
+
 def make_cert(work):
     cert, key = os.path.join(work, "tls.crt"), os.path.join(work, "tls.key")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
@@ -371,6 +388,10 @@ def setup(build, work):
     program("tokenserver-limited", token + [f"--listen=http://{HOST}:{ts_limited}",
                                             *limited_flags], ts_limited, "tokenserver")
     ctrl_p.start()
+    client_id = kubectl_client_id(os.path.join(state, "secrets", "nauthera-system",
+                                               "kubectl-credentials.yaml"))
+    for listener in listeners.values():
+        listener.kubectl_client_id = client_id
     for name in ("tokenserver-http", "tokenserver-https", "tokenserver-limited"):
         programs[name].start()
     return programs, listeners
