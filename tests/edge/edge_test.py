@@ -152,7 +152,15 @@ def after_case(listener):
         return [f"{listener.program.name} DIED ({died}); restarted for the next case"]
     r = simple_get(listener, "/healthz")
     if not (isinstance(r, Response) and r.status == 200):
-        return [f"afterwards, GET /healthz on a new connection: {r}"]
+        # A crashing process may still be dying (an abort writes its core): give it 3 s,
+        # so the death is charged to the row that caused it, not to the next one.
+        try:
+            listener.program.proc.wait(3.0)
+        except subprocess.TimeoutExpired:
+            pass
+        died = listener.program.restart_if_dead()
+        return [f"afterwards, GET /healthz on a new connection: {r}"] + (
+            [f"{listener.program.name} DIED ({died}); restarted for the next case"] if died else [])
     return []
 
 
