@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# First benchmark of the token endpoint, side by side in one run (a script, not a test):
+# Benchmark of the token server, side by side in one run (a script, not a test):
 #   - `openssl speed rsa2048` sign/s with -multi 2 and -multi 1 (the ceiling: one RS256
 #     signature per token);
 #   - Nauthera's token server (local mode, started here, --threads=2): POST /oauth2/token
 #     client_credentials with wrk -t1 -c32, then at about half that rate (paced, see below),
 #     then discovery and JWKS GETs;
-#   - the npm oidc-provider peer (../shared/bench/peer-oidc-provider) with WORKERS=0 and
+#   - with --before BUILD_DIR, the same for a second Nauthera (controller + token server)
+#     built from another commit, e.g. the one before a change, interleaved with this one;
+#   - nginx (2 workers, keep-alive, no access log) serving the discovery and JWKS bytes our
+#     token server answered, the same GET runs: the HTTP ceiling of this machine;
+#   - the npm oidc-provider peer (bench/peer-oidc-provider) with WORKERS=0 and
 #     WORKERS=2, the same wrk runs.
 # Runs are interleaved round by round, because the machine is noisy. For every server run it
 # reports the server's own CPU (cores used, from /proc/PID/stat) and memory (VmRSS idle
@@ -18,8 +22,14 @@
 # calibrated with two 3 s runs (delay = cycle - latency); the table shows the target, the
 # mean delay and the rate actually achieved.
 #
-# Usage: bench/run.sh [--rounds N] [--duration SECONDS] [--quick] [--out FILE]
-#   --quick   1 round, 5 s runs, openssl -seconds 2 (a smoke run, not for docs)
+# Usage: bench/run.sh [--rounds N] [--duration SECONDS] [--get-duration SECONDS]
+#                     [--before BUILD_DIR] [--no-build] [--quick] [--out FILE]
+#   --duration      token runs (and, unless --get-duration follows, GET runs) in seconds
+#   --before DIR    a build dir holding controller/nauthera-controller and
+#                   tokenserver/nauthera-tokenserver of another commit (target
+#                   nauthera-before; built beforehand, e.g. in a git worktree)
+#   --no-build      use the binaries in BUILD_DIR as they are (built beforehand)
+#   --quick         1 round, 5 s runs, openssl -seconds 2 (a smoke run, not for docs)
 # Only loopback is used. Prints a markdown table; also writes it to build/bench/results-*.md.
 set -euo pipefail
 
@@ -27,11 +37,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../scripts/lib/common.sh
 source "$ROOT/scripts/lib/common.sh"
 
-ROUNDS=2; DURATION=15; GET_DURATION=10; SSL_SECONDS=5; OUT=""
+ROUNDS=2; DURATION=15; GET_DURATION=10; SSL_SECONDS=5; OUT=""; BEFORE_DIR=""; BUILD=1
 while (($#)); do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; GET_DURATION=$2; shift 2 ;;
+    --get-duration) GET_DURATION=$2; shift 2 ;;
+    --before) BEFORE_DIR=$(cd "$2" && pwd); shift 2 ;;
+    --no-build) BUILD=0; shift ;;
     --quick) ROUNDS=1; DURATION=5; GET_DURATION=5; SSL_SECONDS=2; shift ;;
     --out) OUT=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
@@ -40,7 +53,7 @@ done
 
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 CACHE="$BUILD_DIR/bench"                       # peer's node_modules, kept between runs
-PEER_SRC="${PEER_SRC:-$ROOT/../shared/bench/peer-oidc-provider}"
+PEER_SRC="${PEER_SRC:-$ROOT/bench/peer-oidc-provider}"
 WORK=$(mktemp -d /tmp/nauthera-bench.XXXXXX)
 RESULTS="$WORK/results.tsv"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -56,7 +69,22 @@ log() { echo "bench: $*" >&2; }
 # ---------------------------------------------------------------------------------------
 # 1. Prerequisites: packages, our binaries, the peer's npm install (once, cached).
 "$ROOT/scripts/install-deps.sh" --no-npm >&2
-"$ROOT/scripts/build.sh" nauthera-controller nauthera-tokenserver >&2
+# nginx only for this benchmark's ceiling row, so it is installed here, not by install-deps.
+if ! command -v nginx >/dev/null 2>&1 && [[ ! -x /usr/sbin/nginx ]]; then
+  [[ $(id -u) -eq 0 ]] || { echo "bench: nginx missing; apt-get install nginx (as root)" >&2; exit 1; }
+  log "installing nginx"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >&2 \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >&2; }
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if ((BUILD)); then
+  "$ROOT/scripts/build.sh" nauthera-controller nauthera-tokenserver >&2
+fi
+for dir in "$BUILD_DIR" ${BEFORE_DIR:+"$BEFORE_DIR"}; do
+  for bin in controller/nauthera-controller tokenserver/nauthera-tokenserver; do
+    [[ -x "$dir/$bin" ]] || { echo "bench: $dir/$bin not built" >&2; exit 1; }
+  done
+done
 [[ -d "$PEER_SRC" ]] || { echo "bench: peer set-up not found at $PEER_SRC (set PEER_SRC)" >&2; exit 1; }
 PEER="$CACHE/peer-oidc-provider"
 if [[ ! -d "$PEER/node_modules/oidc-provider" ]] || ! cmp -s "$PEER_SRC/package.json" "$PEER/package.json"; then
@@ -108,24 +136,46 @@ mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 # ---------------------------------------------------------------------------------------
 # 3. Start the servers (all stay up; idle ones use no CPU).
 
-# Nauthera, local mode on a copy of examples/quickstart.
-cp -r "$ROOT/examples/quickstart" "$WORK/manifests"
-GRPC_PORT=$(free_port); CTRL_PORT=$(free_port); NA_PORT=$(free_port)
-NA_ISSUER="http://127.0.0.1:$NA_PORT"
-"$BUILD_DIR/controller/nauthera-controller" --manifests="$WORK/manifests" --state-dir="$WORK/state" \
-  --issuer-url="$NA_ISSUER" --grpc-listen="127.0.0.1:$GRPC_PORT" \
-  --http-listen="http://127.0.0.1:$CTRL_PORT" >"$WORK/controller.log" 2>&1 </dev/null &
-CTRL_PID=$!; PIDS+=("$CTRL_PID")
-wait_http "http://127.0.0.1:$CTRL_PORT/readyz" 30 "$CTRL_PID"
-"$BUILD_DIR/tokenserver/nauthera-tokenserver" --controller="127.0.0.1:$GRPC_PORT" \
-  --listen="$NA_ISSUER" --threads=2 >"$WORK/tokenserver.log" 2>&1 </dev/null &
-NA_PID=$!; PIDS+=("$NA_PID")
-wait_http "$NA_ISSUER/readyz" 30 "$NA_PID"
-SECRET_FILE="$WORK/state/secrets/ci-cd/ci-deployer-credentials.yaml"
-wait_for 10 test -s "$SECRET_FILE"
-CID=$(secret_field "$SECRET_FILE" client_id)
-CSECRET=$(secret_field "$SECRET_FILE" client_secret)
-NA_BODY="grant_type=client_credentials&client_id=$(jq -rn --arg v "$CID" '$v|@uri')&client_secret=$(jq -rn --arg v "$CSECRET" '$v|@uri')&scope=openid%20email%20groups"
+# Nauthera, local mode on a copy of examples/quickstart: controller + token server from
+# BUILD_DIR (target nauthera) and, with --before, from BEFORE_DIR (target nauthera-before),
+# each pair with its own manifests, state and client secret.
+declare -A NA_PID NA_URL NA_BODY CTRL_PID
+start_nauthera() { # start_nauthera TARGET BUILD_DIR
+  local t=$1 dir=$2 w="$WORK/$1" grpc ctrl port secret cid csecret
+  mkdir -p "$w"
+  cp -r "$ROOT/examples/quickstart" "$w/manifests"
+  grpc=$(free_port); ctrl=$(free_port); port=$(free_port)
+  NA_URL[$t]="http://127.0.0.1:$port"
+  "$dir/controller/nauthera-controller" --manifests="$w/manifests" --state-dir="$w/state" \
+    --issuer-url="${NA_URL[$t]}" --grpc-listen="127.0.0.1:$grpc" \
+    --http-listen="http://127.0.0.1:$ctrl" >"$w/controller.log" 2>&1 </dev/null &
+  CTRL_PID[$t]=$!; PIDS+=("${CTRL_PID[$t]}")
+  wait_http "http://127.0.0.1:$ctrl/readyz" 30 "${CTRL_PID[$t]}"
+  "$dir/tokenserver/nauthera-tokenserver" --controller="127.0.0.1:$grpc" \
+    --listen="${NA_URL[$t]}" --threads=2 >"$w/tokenserver.log" 2>&1 </dev/null &
+  NA_PID[$t]=$!; PIDS+=("${NA_PID[$t]}")
+  wait_http "${NA_URL[$t]}/readyz" 30 "${NA_PID[$t]}"
+  secret="$w/state/secrets/ci-cd/ci-deployer-credentials.yaml"
+  wait_for 10 test -s "$secret"
+  cid=$(secret_field "$secret" client_id)
+  csecret=$(secret_field "$secret" client_secret)
+  NA_BODY[$t]="grant_type=client_credentials&client_id=$(jq -rn --arg v "$cid" '$v|@uri')&client_secret=$(jq -rn --arg v "$csecret" '$v|@uri')&scope=openid%20email%20groups"
+}
+NA_TARGETS=(nauthera)
+start_nauthera nauthera "$BUILD_DIR"
+if [[ -n "$BEFORE_DIR" ]]; then
+  NA_TARGETS+=(nauthera-before)
+  start_nauthera nauthera-before "$BEFORE_DIR"
+fi
+# Which code each target runs (the git commit of its CMake source dir; "+" = local changes).
+describe_build() {
+  local src
+  src=$(awk -F= '/^CMAKE_HOME_DIRECTORY:/ {print $2}' "$1/CMakeCache.txt" 2>/dev/null)
+  [[ -n "$src" ]] || { echo "?"; return; }
+  echo "$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$src" diff --quiet HEAD -- 2>/dev/null || echo '+')"
+}
+BUILDS="nauthera = $(describe_build "$BUILD_DIR")"
+[[ -n "$BEFORE_DIR" ]] && BUILDS+=", nauthera-before = $(describe_build "$BEFORE_DIR")"
 
 # The peer, single process and two workers.
 start_peer() { # start_peer WORKERS PORT -> pid
@@ -142,19 +192,64 @@ wait_http "$P2_URL/.well-known/openid-configuration" 30 "$P2_PID"
 PEER_BODY="grant_type=client_credentials&client_id=bench-client&client_secret=bench-secret-0123456789abcdef0123456789abcdef"
 
 # Sanity: every server issues a token before it is measured.
-for pair in "$NA_ISSUER/oauth2/token|$NA_BODY" "$P0_URL/token|$PEER_BODY" "$P2_URL/token|$PEER_BODY"; do
+pairs=("$P0_URL/token|$PEER_BODY" "$P2_URL/token|$PEER_BODY")
+for t in "${NA_TARGETS[@]}"; do pairs+=("${NA_URL[$t]}/oauth2/token|${NA_BODY[$t]}"); done
+for pair in "${pairs[@]}"; do
   url=${pair%%|*}; body=${pair#*|}
   # A second server start may still be forking workers: poll briefly.
   wait_for 10 bash -c "curl -s -X POST '$url' -d '$body' | jq -e .access_token >/dev/null" \
     || { echo "bench: $url issues no token:" >&2; curl -s -X POST "$url" -d "$body" >&2; exit 1; }
 done
 
+# nginx: the discovery and JWKS bytes our token server serves, as static files on the same
+# paths (2 workers, keep-alive without a request cap, no access log): the HTTP ceiling.
+NG_PORT=$(free_port); NG_URL="http://127.0.0.1:$NG_PORT"; NG="$WORK/nginx"
+mkdir -p "$NG/www/.well-known" "$NG/www/oauth2" "$NG/tmp"
+curl -sf "${NA_URL[nauthera]}/.well-known/openid-configuration" >"$NG/www/.well-known/openid-configuration"
+curl -sf "${NA_URL[nauthera]}/oauth2/jwks" >"$NG/www/oauth2/jwks"
+chmod -R a+rX "$NG"; chmod a+x "$WORK"   # workers may run as another user (below)
+cat >"$NG/nginx.conf" <<NGINX
+$( [[ $(id -u) -eq 0 ]] && echo "user $(id -un) $(id -gn);" )
+worker_processes 2;
+daemon off;
+pid $NG/nginx.pid;
+error_log $NG/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nodelay on;
+  keepalive_timeout 65s;
+  keepalive_requests 1000000;
+  types { }
+  default_type application/json;
+  client_body_temp_path $NG/tmp/body;
+  proxy_temp_path $NG/tmp/proxy;
+  fastcgi_temp_path $NG/tmp/fastcgi;
+  uwsgi_temp_path $NG/tmp/uwsgi;
+  scgi_temp_path $NG/tmp/scgi;
+  server {
+    listen 127.0.0.1:$NG_PORT;
+    root $NG/www;
+  }
+}
+NGINX
+"$NGINX" -p "$NG" -c "$NG/nginx.conf" >"$NG/stdout.log" 2>&1 </dev/null &
+NG_PID=$!; PIDS+=("$NG_PID")
+wait_http "$NG_URL/.well-known/openid-configuration" 10 "$NG_PID"
+cmp -s <(curl -s "$NG_URL/oauth2/jwks") "$NG/www/oauth2/jwks" \
+  || { echo "bench: nginx does not serve the JWKS file" >&2; exit 1; }
+
 # Idle memory, after one token each (state loaded, keys parsed).
 declare -A IDLE_RSS
-IDLE_RSS[nauthera]=$(mem_kb "$NA_PID" VmRSS)
+for t in "${NA_TARGETS[@]}"; do
+  IDLE_RSS[$t]=$(mem_kb "${NA_PID[$t]}" VmRSS)
+  log "idle VmRSS kB: $t ${IDLE_RSS[$t]} (controller $(mem_kb "${CTRL_PID[$t]}" VmRSS))"
+done
 IDLE_RSS[peer-w0]=$(mem_kb "$P0_PID" VmRSS)
 IDLE_RSS[peer-w2]=$(mem_kb "$P2_PID" VmRSS)
-log "idle VmRSS kB: nauthera ${IDLE_RSS[nauthera]} (controller $(mem_kb "$CTRL_PID" VmRSS)), peer-w0 ${IDLE_RSS[peer-w0]}, peer-w2 ${IDLE_RSS[peer-w2]}"
+IDLE_RSS[nginx]=$(mem_kb "$NG_PID" VmRSS)
+log "idle VmRSS kB: peer-w0 ${IDLE_RSS[peer-w0]}, peer-w2 ${IDLE_RSS[peer-w2]}, nginx ${IDLE_RSS[nginx]}"
 
 # ---------------------------------------------------------------------------------------
 # 4. Measurements
@@ -214,7 +309,7 @@ ssl_run() {
   printf '%s\topenssl\trsa2048 sign/s -multi %s\t-\t%s\t-\t-\t-\t%s\t-\n' "$1" "$2" "${sign:-0}" "$2" >>"$RESULTS"
 }
 
-lua "$WORK/na-token.lua" POST "$NA_BODY" 0
+for t in "${NA_TARGETS[@]}"; do lua "$WORK/$t-token.lua" POST "${NA_BODY[$t]}" 0; done
 lua "$WORK/peer-token.lua" POST "$PEER_BODY" 0
 lua "$WORK/get.lua" GET "" 0
 HALF_CONNS=32
@@ -237,40 +332,63 @@ half_delay() {
   echo "$d"
 }
 
+declare -A MAX
 for ((r = 1; r <= ROUNDS; r++)); do
+  # The Nauthera builds swap places every round, so neither always runs first.
+  order=("${NA_TARGETS[@]}")
+  if (( r % 2 == 0 && ${#order[@]} == 2 )); then order=("${order[1]}" "${order[0]}"); fi
   ssl_run "$r" 2
-  na_max=$(wrk_run "$r" nauthera "$NA_PID" token 32 "$DURATION" "$NA_ISSUER/oauth2/token" "$WORK/na-token.lua")
-  p0_max=$(wrk_run "$r" peer-w0 "$P0_PID" token 32 "$DURATION" "$P0_URL/token" "$WORK/peer-token.lua")
+  for t in "${order[@]}"; do
+    MAX[$t]=$(wrk_run "$r" "$t" "${NA_PID[$t]}" token 32 "$DURATION" "${NA_URL[$t]}/oauth2/token" "$WORK/$t-token.lua")
+  done
+  MAX[peer-w0]=$(wrk_run "$r" peer-w0 "$P0_PID" token 32 "$DURATION" "$P0_URL/token" "$WORK/peer-token.lua")
   wrk_run "$r" peer-w2 "$P2_PID" token 32 "$DURATION" "$P2_URL/token" "$WORK/peer-token.lua" >/dev/null
   ssl_run "$r" 1
   # Half load: about half of the rate each server reached above, paced (see the top).
-  na_target=$(( ${na_max:-0} / 2 )); p0_target=$(( ${p0_max:-0} / 2 ))
-  log "round $r: calibrating half load (nauthera $na_target/s, peer-w0 $p0_target/s)"
-  na_delay=$(half_delay "$na_target" "$NA_ISSUER/oauth2/token" "$NA_BODY")
-  p0_delay=$(half_delay "$p0_target" "$P0_URL/token" "$PEER_BODY")
-  lua "$WORK/na-half.lua" POST "$NA_BODY" "$na_delay"
-  lua "$WORK/peer-half.lua" POST "$PEER_BODY" "$p0_delay"
-  wrk_run "$r" nauthera "$NA_PID" "token, half load (target $na_target/s, mean delay ${na_delay} ms)" $HALF_CONNS "$DURATION" "$NA_ISSUER/oauth2/token" "$WORK/na-half.lua" >/dev/null
-  wrk_run "$r" peer-w0 "$P0_PID" "token, half load (target $p0_target/s, mean delay ${p0_delay} ms)" $HALF_CONNS "$DURATION" "$P0_URL/token" "$WORK/peer-half.lua" >/dev/null
-  wrk_run "$r" nauthera "$NA_PID" discovery 32 "$GET_DURATION" "$NA_ISSUER/.well-known/openid-configuration" "$WORK/get.lua" >/dev/null
-  wrk_run "$r" peer-w0 "$P0_PID" discovery 32 "$GET_DURATION" "$P0_URL/.well-known/openid-configuration" "$WORK/get.lua" >/dev/null
-  wrk_run "$r" nauthera "$NA_PID" jwks 32 "$GET_DURATION" "$NA_ISSUER/oauth2/jwks" "$WORK/get.lua" >/dev/null
-  wrk_run "$r" peer-w0 "$P0_PID" jwks 32 "$GET_DURATION" "$P0_URL/jwks" "$WORK/get.lua" >/dev/null
+  for t in "${order[@]}" peer-w0; do
+    target=$(( ${MAX[$t]:-0} / 2 ))
+    if [[ $t == peer-w0 ]]; then url="$P0_URL/token"; body=$PEER_BODY; pid=$P0_PID
+    else url="${NA_URL[$t]}/oauth2/token"; body=${NA_BODY[$t]}; pid=${NA_PID[$t]}; fi
+    log "round $r: calibrating half load ($t $target/s)"
+    delay=$(half_delay "$target" "$url" "$body")
+    lua "$WORK/$t-half.lua" POST "$body" "$delay"
+    wrk_run "$r" "$t" "$pid" "token, half load (target $target/s, mean delay ${delay} ms)" $HALF_CONNS "$DURATION" "$url" "$WORK/$t-half.lua" >/dev/null
+  done
+  for run in "discovery|/.well-known/openid-configuration|/.well-known/openid-configuration" "jwks|/oauth2/jwks|/jwks"; do
+    IFS='|' read -r label path peer_path <<<"$run"
+    for t in "${order[@]}"; do
+      wrk_run "$r" "$t" "${NA_PID[$t]}" "$label" 32 "$GET_DURATION" "${NA_URL[$t]}$path" "$WORK/get.lua" >/dev/null
+    done
+    wrk_run "$r" nginx "$NG_PID" "$label" 32 "$GET_DURATION" "$NG_URL$path" "$WORK/get.lua" >/dev/null
+    wrk_run "$r" peer-w0 "$P0_PID" "$label" 32 "$GET_DURATION" "$P0_URL$peer_path" "$WORK/get.lua" >/dev/null
+  done
 done
 
 # ---------------------------------------------------------------------------------------
 # 5. Report
 
-MACHINE="$(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r); load average (1/5/15 min) $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+# Memory per target: VmRSS idle (before load), VmRSS and VmHWM now (after all runs).
+MEM="$WORK/memory.tsv"
+: >"$MEM"
+for t in "${NA_TARGETS[@]}"; do
+  printf '%s\t%s\t%s\t%s\t%s\n' "$t" "${IDLE_RSS[$t]}" "$(mem_kb "${NA_PID[$t]}" VmRSS)" \
+    "$(mem_kb "${NA_PID[$t]}" VmHWM)" "$(mem_kb "${CTRL_PID[$t]}" VmHWM)" >>"$MEM"
+done
+printf '%s\t%s\t%s\t%s\t-\n' peer-w0 "${IDLE_RSS[peer-w0]}" "$(mem_kb "$P0_PID" VmRSS)" "$(mem_kb "$P0_PID" VmHWM)" >>"$MEM"
+printf '%s\t%s\t%s\t%s\t-\n' peer-w2 "${IDLE_RSS[peer-w2]}" "$(mem_kb "$P2_PID" VmRSS)" "$(mem_kb "$P2_PID" VmHWM)" >>"$MEM"
+printf '%s\t%s\t%s\t%s\t-\n' nginx "${IDLE_RSS[nginx]}" "$(mem_kb "$NG_PID" VmRSS)" "$(mem_kb "$NG_PID" VmHWM)" >>"$MEM"
+
+MACHINE="$(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r), $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'); load average (1/5/15 min) $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 REPORT="$WORK/report.md"
-python3 - "$RESULTS" "$MACHINE" "${IDLE_RSS[nauthera]}" "${IDLE_RSS[peer-w0]}" "${IDLE_RSS[peer-w2]}" \
-  "$(mem_kb "$CTRL_PID" VmHWM)" "$DURATION" "$GET_DURATION" "$SSL_SECONDS" "$ROUNDS" >"$REPORT" <<'PY'
+python3 - "$RESULTS" "$MEM" "$MACHINE" "$BUILDS" "$DURATION" "$GET_DURATION" "$SSL_SECONDS" "$ROUNDS" \
+  >"$REPORT" <<'PY'
 import sys, statistics as st
-path, machine, idle_na, idle_p0, idle_p2, ctrl_hwm, dur, gdur, sslsec, rounds = sys.argv[1:]
+path, mem_path, machine, builds, dur, gdur, sslsec, rounds = sys.argv[1:]
 rows = [l.rstrip('\n').split('\t') for l in open(path) if l.strip()]
-mb = lambda kb: f"{int(kb) / 1024:.1f}" if kb not in ('-', '') else '-'
-print(f"Machine: {machine}. {rounds} interleaved round(s); wrk -t1, token runs {dur} s, GET runs {gdur} s, "
-      f"openssl -seconds {sslsec}. wrk runs on the same 2 cores as the server.\n")
+mem = {l.split('\t')[0]: l.rstrip('\n').split('\t')[1:] for l in open(mem_path) if l.strip()}
+mb = lambda kb: f"{int(kb) / 1024:.1f}" if kb not in ('-', '', None) else '-'
+print(f"Machine: {machine}. Builds: {builds}. {rounds} interleaved round(s); wrk -t1, token runs {dur} s, "
+      f"GET runs {gdur} s, openssl -seconds {sslsec}. wrk runs on the same 2 cores as the server.\n")
 print("| round | target | run | conns | req/s (sign/s) | p50 ms | p99 ms | errors | server CPU (cores) | server VmHWM MB |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
@@ -279,35 +397,49 @@ for r in rows:
         print(f"| {rnd} | openssl | {label} | - | {rps} | - | - | - | {cores} (processes) | - |")
     else:
         print(f"| {rnd} | {tgt} | {label} | {conns} | {rps} | {p50} | {p99} | {errs} | {cores} | {mb(hwm)} |")
-def med(tgt, pred):
-    v = [float(r[4]) for r in rows if r[1] == tgt and pred(r[2])]
-    return st.median(v) if v else 0.0
-def medcol(tgt, pred, col):
-    v = [float(r[col]) for r in rows if r[1] == tgt and pred(r[2]) and r[col] not in ('?', '-', '')]
-    return st.median(v) if v else float('nan')
+
+def vals(tgt, pred, col):
+    return [float(r[col]) for r in rows
+            if r[1] == tgt and pred(r[2]) and r[col] not in ('?', '-', '')]
+def med(tgt, pred, col=4):
+    v = vals(tgt, pred, col)
+    return st.median(v) if v else None
+is_ = lambda name: (lambda l: l == name)
+half = lambda l: l.startswith('token, half')
+fmt = lambda v, spec='.0f', unit='': '-' if v is None else f"{v:{spec}}{unit}"
+ratio = lambda a, b: '-' if not a or not b else f"{a / b:.2f}x"
+
 ssl2 = med('openssl', lambda l: l.endswith('-multi 2'))
 ssl1 = med('openssl', lambda l: l.endswith('-multi 1'))
-na = med('nauthera', lambda l: l == 'token')
-p0 = med('peer-w0', lambda l: l == 'token')
-p2 = med('peer-w2', lambda l: l == 'token')
-half = lambda l: l.startswith('token, half')
-print("\nSummary (medians over rounds):\n")
-print("| measure | value | aim |")
-print("|---|---|---|")
-print(f"| openssl rsa2048 sign/s, -multi 2 / -multi 1 | {ssl2:.0f} / {ssl1:.0f} | |")
-print(f"| Nauthera token req/s (-c32) | {na:.0f} | |")
-print(f"| Nauthera token / openssl -multi 2 sign/s | {na / ssl2 if ssl2 else 0:.2f}x | >= 0.8x |")
-print(f"| Nauthera / oidc-provider 1 process, 2 workers | {na / p0 if p0 else 0:.2f}x, {na / p2 if p2 else 0:.2f}x | about 2x |")
-print(f"| Nauthera token at half load: req/s, p99 | {med('nauthera', half):.0f}, {medcol('nauthera', half, 6):.2f} ms | p99 < 5 ms |")
-print(f"| oidc-provider (1 process) at half load: req/s, p99 | {med('peer-w0', half):.0f}, {medcol('peer-w0', half, 6):.2f} ms | |")
-print(f"| Nauthera token p99 at full load (-c32) | {medcol('nauthera', lambda l: l == 'token', 6):.2f} ms | |")
-print(f"| oidc-provider token p99 at full load, 1 process / 2 workers | {medcol('peer-w0', lambda l: l == 'token', 6):.2f} / {medcol('peer-w2', lambda l: l == 'token', 6):.2f} ms | |")
-print(f"| discovery req/s: Nauthera / oidc-provider | {med('nauthera', lambda l: l == 'discovery'):.0f} / {med('peer-w0', lambda l: l == 'discovery'):.0f} | |")
-print(f"| JWKS req/s: Nauthera / oidc-provider | {med('nauthera', lambda l: l == 'jwks'):.0f} / {med('peer-w0', lambda l: l == 'jwks'):.0f} | |")
-print(f"| token server VmRSS idle | {mb(idle_na)} MB | < 25 MB |")
-print(f"| token server VmHWM after all runs | {mb(max([int(r[9]) for r in rows if r[1] == 'nauthera'] or [0]))} MB | |")
-print(f"| controller VmHWM (idle during the runs) | {mb(ctrl_hwm)} MB | |")
-print(f"| oidc-provider VmRSS idle, 1 process / 2 workers (tree) | {mb(idle_p0)} / {mb(idle_p2)} MB | |")
+targets = [t for t in ('nauthera', 'nauthera-before') if t in mem]
+cols = targets + ['nginx', 'peer-w0', 'peer-w2']
+names = {'nauthera': 'Nauthera', 'nauthera-before': 'Nauthera before',
+         'nginx': 'nginx', 'peer-w0': 'oidc-provider 1 process', 'peer-w2': 'oidc-provider 2 workers'}
+print(f"\nSummary (medians over rounds; openssl rsa2048 sign/s -multi 2 / -multi 1: "
+      f"{fmt(ssl2)} / {fmt(ssl1)}):\n")
+print("| measure | " + " | ".join(names[c] for c in cols) + " | aim |")
+print("|---|" + "---|" * len(cols) + "---|")
+def line(measure, cell, aim=''):
+    print(f"| {measure} | " + " | ".join(cell(c) for c in cols) + f" | {aim} |")
+line("token req/s (-c32)", lambda c: fmt(med(c, is_('token'))))
+line("token / openssl -multi 2", lambda c: ratio(med(c, is_('token')), ssl2), ">= 0.8x")
+line("Nauthera token req/s / this one's", lambda c: ratio(med('nauthera', is_('token')), med(c, is_('token'))))
+line("token p99 at full load", lambda c: fmt(med(c, is_('token'), 6), '.2f', ' ms'))
+line("token at half load: req/s", lambda c: fmt(med(c, half)))
+line("token at half load: p99", lambda c: fmt(med(c, half, 6), '.2f', ' ms'), "< 3 ms")
+for name in ('discovery', 'jwks'):
+    ng = med('nginx', is_(name))
+    line(f"{name} req/s", lambda c: fmt(med(c, is_(name))))
+    line(f"{name} / nginx", lambda c: ratio(med(c, is_(name)), ng), ">= 0.5x")
+    line(f"{name} p99", lambda c: fmt(med(c, is_(name), 6), '.2f', ' ms'))
+    line(f"{name}: server CPU (cores)", lambda c: fmt(med(c, is_(name), 8), '.2f'))
+    # wrk -t1 is one core: when it is the bottleneck, CPU per request still compares servers.
+    line(f"{name}: server CPU per request", lambda c: '-' if not med(c, is_(name)) or med(c, is_(name), 8) is None
+         else f"{med(c, is_(name), 8) * 1e6 / med(c, is_(name)):.1f} us")
+line("VmRSS idle (MB, process tree)", lambda c: mb(mem.get(c, [None])[0]), "<= 25 MB (token server)")
+line("VmRSS after all runs (MB)", lambda c: mb(mem.get(c, [None, None])[1]))
+line("VmHWM after all runs (MB)", lambda c: mb(mem.get(c, [None, None, None])[2]))
+line("controller VmHWM (MB)", lambda c: mb(mem[c][3]) if c in targets else '-')
 PY
 cat "$REPORT"
 mkdir -p "$BUILD_DIR/bench"
