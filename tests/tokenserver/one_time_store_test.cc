@@ -77,7 +77,7 @@ TEMPLATE_TEST_CASE("authorization codes: the grant round-trips and is single use
   CHECK(absl::IsAlreadyExists(backend.b()->PutCode(code, Grant())));
 
   std::string family;
-  auto grant = backend.b()->ConsumeCode(code, kNow + 1, &family);
+  auto grant = backend.b()->ConsumeCode(code, "client-1", kNow + 1, &family);
   REQUIRE(grant.ok());
   CHECK(grant->client_id == "client-1");
   CHECK(grant->redirect_uri == "http://127.0.0.1:8000/callback");
@@ -91,7 +91,7 @@ TEMPLATE_TEST_CASE("authorization codes: the grant round-trips and is single use
 
   // A replay on the other replica: refused, and names the family the first exchange created.
   REQUIRE(backend.b()->LinkCodeToFamily(code, "family-1").ok());
-  auto replay = backend.a()->ConsumeCode(code, kNow + 2, &family);
+  auto replay = backend.a()->ConsumeCode(code, "client-1", kNow + 2, &family);
   CHECK(absl::IsFailedPrecondition(replay.status()));
   CHECK(family == "family-1");
 }
@@ -100,15 +100,15 @@ TEMPLATE_TEST_CASE("authorization codes: unknown and expired codes are NotFound"
                    MemoryBackend, RedisBackend) {
   TestType backend;
   std::string family;
-  CHECK(absl::IsNotFound(backend.a()->ConsumeCode(Sha256("never"), kNow, &family).status()));
+  CHECK(absl::IsNotFound(backend.a()->ConsumeCode(Sha256("never"), "client-1", kNow, &family).status()));
   const std::string code = Sha256("code-expiring");
   REQUIRE(backend.a()->PutCode(code, Grant(kNow + 60)).ok());
-  CHECK(absl::IsNotFound(backend.b()->ConsumeCode(code, kNow + 60, &family).status()));
+  CHECK(absl::IsNotFound(backend.b()->ConsumeCode(code, "client-1", kNow + 60, &family).status()));
   // Expired and never spent: still not a replay.
-  CHECK(absl::IsNotFound(backend.b()->ConsumeCode(code, kNow + 61, &family).status()));
+  CHECK(absl::IsNotFound(backend.b()->ConsumeCode(code, "client-1", kNow + 61, &family).status()));
   // Linking an unknown code creates nothing.
   CHECK(backend.a()->LinkCodeToFamily(Sha256("never"), "family-x").ok());
-  CHECK(absl::IsNotFound(backend.a()->ConsumeCode(Sha256("never"), kNow, &family).status()));
+  CHECK(absl::IsNotFound(backend.a()->ConsumeCode(Sha256("never"), "client-1", kNow, &family).status()));
 }
 
 TEMPLATE_TEST_CASE("many threads on two replicas redeem one code: exactly one wins", "[store]",
@@ -128,7 +128,7 @@ TEMPLATE_TEST_CASE("many threads on two replicas redeem one code: exactly one wi
         OneTimeStore* store = i % 2 == 0 ? backend.a() : backend.b();
         while (!go.load()) std::this_thread::yield();
         std::string family;
-        auto grant = store->ConsumeCode(code, kNow + 1, &family);
+        auto grant = store->ConsumeCode(code, "client-1", kNow + 1, &family);
         if (grant.ok()) {
           ++wins;
         } else if (absl::IsFailedPrecondition(grant.status())) {
@@ -326,7 +326,7 @@ TEMPLATE_TEST_CASE("store latency of one code and one refresh", "[.bench]", Memo
     const std::string code = Sha256(absl::StrCat("bench-code-", i));
     std::string family;
     REQUIRE(backend.a()->PutCode(code, Grant()).ok());
-    REQUIRE(backend.b()->ConsumeCode(code, kNow + 1, &family).ok());
+    REQUIRE(backend.b()->ConsumeCode(code, "client-1", kNow + 1, &family).ok());
   }
   auto codes = std::chrono::steady_clock::now() - start;
   std::string current = Sha256("bench-rt-0");

@@ -93,7 +93,7 @@ TEST_CASE("redis keys: namespaced, tokens only as SHA-256 hashes, every key has 
   const std::string token = "plain-refresh-value";
   REQUIRE(store.PutCode(Sha256(code), Grant()).ok());
   std::string family;
-  REQUIRE(store.ConsumeCode(Sha256(code), kNow + 1, &family).ok());
+  REQUIRE(store.ConsumeCode(Sha256(code), "client-1", kNow + 1, &family).ok());
   RefreshFamily fam{"fam-hygiene", "client-1", "sub-alice", {"openid"}, kNow, kNow + 3600};
   REQUIRE(store.CreateFamily(fam, Sha256(token)).ok());
   REQUIRE(store.RotateRefreshToken("fam-hygiene", Sha256(token), Sha256("plain-successor"),
@@ -133,7 +133,7 @@ TEST_CASE("redis down: every operation is Unavailable, fast, and counted") {
   auto start = std::chrono::steady_clock::now();
   std::string family;
   CHECK(absl::IsUnavailable(store.PutCode(Sha256("c"), Grant())));
-  CHECK(absl::IsUnavailable(store.ConsumeCode(Sha256("c"), kNow, &family).status()));
+  CHECK(absl::IsUnavailable(store.ConsumeCode(Sha256("c"), "client-1", kNow, &family).status()));
   CHECK(absl::IsUnavailable(store.LinkCodeToFamily(Sha256("c"), "f")));
   CHECK(absl::IsUnavailable(
       store.CreateFamily(RefreshFamily{"f", "c", "s", {}, kNow, kNow + 60}, Sha256("t"))));
@@ -169,7 +169,7 @@ TEST_CASE("redis restart: the store recovers by itself; the first request after 
   CHECK(EventuallyReady(store));
   std::string family;
   CHECK(store.PutCode(Sha256("after-restart"), Grant()).ok());
-  CHECK(store.ConsumeCode(Sha256("after-restart"), kNow + 1, &family).ok());
+  CHECK(store.ConsumeCode(Sha256("after-restart"), "client-1", kNow + 1, &family).ok());
 }
 
 TEST_CASE("redis that stops answering: requests time out as Unavailable, then recover") {

@@ -84,7 +84,7 @@ HttpResponse HandleAuthorize(const HttpRequest& http, const InteractiveContext& 
     return ErrorPage(400, "Invalid sign-in request", check.description);
   }
   if (check.outcome == AuthorizationCheck::Outcome::kRedirectError) {
-    return RedirectWithError(snapshot, check.request, check.error, check.description);
+    return RedirectWithError(snapshot, check.request, check.error);
   }
   const AuthorizationRequest& request = check.request;
   // 3. A live session answers at once, unless prompt=login or max_age says otherwise.
@@ -95,7 +95,9 @@ HttpResponse HandleAuthorize(const HttpRequest& http, const InteractiveContext& 
   }
   // 4. OIDC Core §3.1.2.1: prompt=none must not show any page.
   if (request.prompt == "none") {
-    return RedirectWithError(snapshot, request, "login_required", "the user is not signed in");
+    return RedirectWithError(
+        snapshot, request,
+        MakeOAuthError(OAuthErrorCode::kLoginRequired, "the user is not signed in"));
   }
   return ShowLoginPage(http, context, request, 200, "", "");
 }

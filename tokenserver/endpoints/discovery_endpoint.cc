@@ -1,7 +1,7 @@
 #include "tokenserver/endpoints/discovery_endpoint.h"
 
-
 #include "absl/strings/str_cat.h"
+#include "tokenserver/grants/grant_table.h"
 #include "nlohmann/json.hpp"
 #include "tokenserver/state/snapshot.h"
 
@@ -37,7 +37,6 @@ std::string RenderDiscovery(const Snapshot& snapshot) {
   if (interactive) {
     doc["response_types_supported"] = {"code"};
     doc["response_modes_supported"] = {"query"};
-    doc["grant_types_supported"] = {"authorization_code", "refresh_token", "client_credentials"};
     doc["code_challenge_methods_supported"] = {"S256"};
     doc["prompt_values_supported"] = {"none", "login", "consent"};
     doc["authorization_response_iss_parameter_supported"] = true;
@@ -47,13 +46,20 @@ std::string RenderDiscovery(const Snapshot& snapshot) {
                                                          "client_secret_post", "none"};
   } else {
     doc["response_types_supported"] = nlohmann::json::array();
-    doc["grant_types_supported"] = {"client_credentials"};
     doc["token_endpoint_auth_methods_supported"] = {"client_secret_basic", "client_secret_post"};
     doc["revocation_endpoint_auth_methods_supported"] = {"client_secret_basic",
                                                          "client_secret_post"};
   }
   doc["introspection_endpoint_auth_methods_supported"] = {"client_secret_basic",
                                                           "client_secret_post"};
+  // RFC 8414 §2: the grants of the token endpoint's own table (grants/grant_table.h).
+  doc["grant_types_supported"] = GrantTypesSupported(interactive);
+  if (interactive) {
+    // OIDC Discovery §3: request_uri_parameter_supported defaults to true, so both are stated;
+    // /oauth2/authorize answers request_not_supported / request_uri_not_supported.
+    doc["request_parameter_supported"] = false;
+    doc["request_uri_parameter_supported"] = false;
+  }
   doc["subject_types_supported"] = {"public"};
   doc["id_token_signing_alg_values_supported"] = {"RS256"};
   doc["userinfo_signing_alg_values_supported"] = {"none"};

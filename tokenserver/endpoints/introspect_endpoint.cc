@@ -8,6 +8,7 @@
 #include "nlohmann/json.hpp"
 #include "tokenserver/endpoints/token_management_request.h"
 #include "tokenserver/grants/grant_context.h"
+#include "tokenserver/tokens/access_token_revocation.h"
 #include "tokenserver/tokens/jwt_verifier.h"
 
 namespace nauthera {
@@ -42,19 +43,27 @@ void CopyIfPresent(const nlohmann::json& claims, const char* from, const char* t
   if (it != claims.end() && !it->is_null()) (*out)[to] = *it;
 }
 
-Introspection IntrospectAccessToken(const Snapshot& snapshot, const std::string& token,
-                                    int64_t now) {
+OAuthOr<Introspection> IntrospectAccessToken(const Snapshot& snapshot, const std::string& token,
+                                             int64_t now, OneTimeStore* store) {
   // Signature against every published key, alg RS256 only, typ at+jwt, iss, exp.
   auto claims = VerifyJwt(snapshot, token, {"at+jwt", false}, now);
-  if (!claims.ok()) return std::nullopt;
+  if (!claims.ok()) return Introspection();
   // nbf is optional in our tokens; when present it must have passed (RFC 7519 §4.1.5).
   if (auto nbf = claims->find("nbf"); nbf != claims->end()) {
-    if (!nbf->is_number_integer() || nbf->get<int64_t>() > now) return std::nullopt;
+    if (!nbf->is_number_integer() || nbf->get<int64_t>() > now) return Introspection();
   }
-  if (!(*claims)["client_id"].is_string() || !(*claims)["sub"].is_string()) return std::nullopt;
+  if (!(*claims)["client_id"].is_string() || !(*claims)["sub"].is_string()) {
+    return Introspection();
+  }
   const v1::Client* client = snapshot.FindClient((*claims)["client_id"].get<std::string>());
-  if (client == nullptr) return std::nullopt;  // the client was deleted
-  if (!SubjectActive(snapshot, *client, (*claims)["sub"].get<std::string>())) return std::nullopt;
+  if (client == nullptr) return Introspection();  // the client was deleted
+  if (!SubjectActive(snapshot, *client, (*claims)["sub"].get<std::string>())) {
+    return Introspection();
+  }
+  // RFC 6749 §4.1.2: issued from a code since replayed (or a refresh family since reused).
+  auto revoked = AccessTokenRevoked(*claims, store, now);
+  if (!revoked.ok()) return StoreError(revoked.status());
+  if (*revoked) return Introspection();
   nlohmann::ordered_json out;
   out["active"] = true;
   CopyIfPresent(*claims, "scope", "scope", &out);
@@ -71,7 +80,7 @@ Introspection IntrospectAccessToken(const Snapshot& snapshot, const std::string&
   CopyIfPresent(*claims, "email", "email", &out);
   CopyIfPresent(*claims, "email_verified", "email_verified", &out);
   CopyIfPresent(*claims, "groups", "groups", &out);
-  return out;
+  return Introspection(std::move(out));
 }
 
 OAuthOr<Introspection> IntrospectRefreshToken(const Snapshot& snapshot, const std::string& token,
@@ -119,7 +128,9 @@ OAuthOr<HttpResponse> Handle(const HttpRequest& request, const Snapshot& snapsho
   if (req.token.size() > kMaxPresentedTokenBytes) {
     result = std::nullopt;  // cannot be one of ours
   } else if (LooksLikeJwt(req.token)) {
-    result = IntrospectAccessToken(snapshot, req.token, now);
+    auto access = IntrospectAccessToken(snapshot, req.token, now, store);
+    if (!access.ok()) return access.error();
+    result = access.value();
   } else {
     auto refresh = IntrospectRefreshToken(snapshot, req.token, req.client, now, store);
     if (!refresh.ok()) return refresh.error();

@@ -3,7 +3,6 @@
 #include "common/crypto/hashing.h"
 #include "common/metrics/metrics.h"
 #include "common/util/log.h"
-#include "nlohmann/json.hpp"
 #include "tokenserver/endpoints/token_management_request.h"
 #include "tokenserver/grants/grant_context.h"
 #include "tokenserver/tokens/jwt_verifier.h"
@@ -31,18 +30,13 @@ HttpResponse Revoked() {
   return response;
 }
 
-// RFC 7009 §2.2.1: unsupported_token_type is not in RFC 6749's catalogue (OAuthErrorCode), so
-// it is written here, in the same shape as ToHttpResponse writes the others.
+// RFC 7009 §2.2.1: our access tokens cannot be revoked one by one.
 HttpResponse UnsupportedTokenType() {
-  nlohmann::ordered_json body;
-  body["error"] = "unsupported_token_type";
-  body["error_description"] =
+  return ToHttpResponse(MakeOAuthError(
+      OAuthErrorCode::kUnsupportedTokenType,
       "access tokens are short-lived JWTs and cannot be revoked one by one; they expire on "
       "their own (accessTokenTTL). Revoke the refresh token to stop new access tokens from "
-      "being issued";
-  HttpResponse response = HttpResponse::Json(400, body.dump());
-  SetNoStoreHeaders(&response);
-  return response;
+      "being issued"));
 }
 
 // A refresh token of this client: revoke its family. Anything else: nothing to do.

@@ -40,11 +40,10 @@ bool LooksLikeJwt(absl::string_view token) {
 }
 
 HttpResponse TokenManagementErrorResponse(const HttpRequest& request, const OAuthError& error) {
-  HttpResponse response = ToHttpResponse(error);
-  if (request.method != "POST") {
-    response.status = 405;
-    response.SetHeader("Allow", "POST");
-  }
+  OAuthError written = error;
+  if (request.method != "POST") written.status_override = 405;  // RFC 9110 §15.5.6
+  HttpResponse response = ToHttpResponse(written);
+  if (request.method != "POST") response.SetHeader("Allow", "POST");
   return response;
 }
 

@@ -4,32 +4,28 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "tokenserver/oauth/oauth_error.h"
+#include "tokenserver/tokens/access_token_revocation.h"
 #include "tokenserver/tokens/identity_claims.h"
 #include "tokenserver/tokens/jwt_verifier.h"
 
 namespace nauthera {
 namespace {
 
-// RFC 6750 §3: WWW-Authenticate: Bearer, with an error code only when a token was presented.
+// RFC 6750 §3: WWW-Authenticate: Bearer, with an error code only when a token was presented;
+// written by the catalogue (oauth/oauth_error.h), which escapes every quoted value.
 HttpResponse BearerError(int status, absl::string_view error, absl::string_view description) {
-  HttpResponse response;
-  response.status = status;
-  std::string challenge = "Bearer realm=\"nauthera\"";
-  if (!error.empty()) {
-    absl::StrAppend(&challenge, ", error=\"", error, "\", error_description=\"", description,
-                    "\"");
-    response = HttpResponse::Json(
-        status, absl::StrCat(R"({"error":")", error, R"(","error_description":")", description,
-                             R"("})"));
-  }
-  response.SetHeader("WWW-Authenticate", challenge);
-  response.SetHeader("Cache-Control", "no-store");
-  return response;
+  std::optional<OAuthErrorCode> code = OAuthErrorCodeFromName(error);
+  if (!code.has_value()) return BearerChallenge();
+  OAuthError oauth_error = MakeOAuthError(*code, std::string(description));
+  oauth_error.status_override = status;
+  return ToBearerResponse(oauth_error);
 }
 
 }  // namespace
 
-HttpResponse HandleUserinfo(const HttpRequest& request, const Snapshot& snapshot, int64_t now) {
+HttpResponse HandleUserinfo(const HttpRequest& request, const Snapshot& snapshot, int64_t now,
+                            OneTimeStore* store) {
   if (request.method != "GET" && request.method != "POST") {
     HttpResponse response = BearerError(405, "invalid_request", "use GET or POST");
     response.SetHeader("Allow", "GET, POST");
@@ -69,6 +65,10 @@ HttpResponse HandleUserinfo(const HttpRequest& request, const Snapshot& snapshot
   } else {
     return BearerError(401, "invalid_token", "the subject is gone");
   }
+  // RFC 6749 §4.1.2: a token issued from a code since replayed is refused.
+  auto revoked = AccessTokenRevoked(*claims, store, now);
+  if (!revoked.ok()) return ToBearerResponse(StoreError(revoked.status()));
+  if (*revoked) return BearerError(401, "invalid_token", "the access token was revoked");
   nlohmann::ordered_json body;
   body["sub"] = subject;
   AddIdentityClaims(client->policy(), scopes, identity, &body);

@@ -6,10 +6,13 @@
 
 #include "common/http/http_types.h"
 #include "tokenserver/state/snapshot.h"
+#include "tokenserver/store/one_time_store.h"
 
 namespace nauthera {
 
-HttpResponse HandleUserinfo(const HttpRequest& request, const Snapshot& snapshot, int64_t now);
+// `store` answers whether the token's grant was revoked (a replayed code, RFC 6749 §4.1.2).
+HttpResponse HandleUserinfo(const HttpRequest& request, const Snapshot& snapshot, int64_t now,
+                            OneTimeStore* store);
 
 }  // namespace nauthera
 

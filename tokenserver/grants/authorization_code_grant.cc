@@ -1,9 +1,10 @@
 #include "tokenserver/grants/authorization_code_grant.h"
 
-#include "absl/algorithm/container.h"
 #include "common/crypto/hashing.h"
 #include "common/crypto/random.h"
 #include "common/util/log.h"
+#include "tokenserver/grants/grant_revocation.h"
+#include "tokenserver/oauth/grant_types.h"
 #include "tokenserver/oauth/pkce.h"
 #include "tokenserver/oauth/redirect_uri.h"
 #include "tokenserver/tokens/user_tokens.h"
@@ -30,76 +31,96 @@ OAuthOr<bool> CheckPkce(const CodeGrant& grant, const Form& form) {
   return true;
 }
 
-}  // namespace
-
-OAuthOr<HttpResponse> HandleAuthorizationCodeGrant(const GrantContext& context) {
+// RFC 6749 §4.1.2: a replay of a spent code revokes everything its exchange issued.
+OAuthError RevokeReplayed(const GrantContext& context, const std::string& grant_id) {
   const v1::Client& client = *context.client.client;
-  // 1. The client must be registered for, and allowed, this grant.
-  if (absl::c_find(client.grant_types(), "authorization_code") == client.grant_types().end() ||
-      absl::c_find(client.policy().allowed_grant_types(), "authorization_code") ==
-          client.policy().allowed_grant_types().end()) {
-    return MakeOAuthError(OAuthErrorCode::kUnauthorizedClient,
-                          "this client may not use authorization_code");
-  }
-  std::string code = context.form.Get("code");
-  if (code.empty()) {
-    return MakeOAuthError(OAuthErrorCode::kInvalidRequest, "code is missing");
-  }
-  // 2. Single use; a replay revokes what the first exchange issued (RFC 6749 §4.1.2).
-  std::string code_hash = Sha256(code);
-  std::string family_to_revoke;
-  auto grant = context.store->ConsumeCode(code_hash, context.now, &family_to_revoke);
-  if (absl::IsFailedPrecondition(grant.status())) {
-    if (!family_to_revoke.empty()) {
-      if (absl::Status revoked = context.store->RevokeFamily(family_to_revoke); !revoked.ok()) {
-        LogError("authorization code replayed; could not revoke the tokens issued from it",
-                 {{"client_id", client.client_id()}, {"error", std::string(revoked.message())}});
-        return StoreError(revoked);
-      }
+  if (!grant_id.empty()) {
+    if (absl::Status revoked = RevokeIssuedUnder(context.store, grant_id, client, context.now);
+        !revoked.ok()) {
+      LogError("authorization code replayed; could not revoke the tokens issued from it",
+               {{"client_id", client.client_id()}, {"error", std::string(revoked.message())}});
+      return StoreError(revoked);
     }
-    LogWarning("authorization code replayed; tokens issued from it revoked",
-               {{"client_id", client.client_id()}});
-    return InvalidGrant("authorization code already used");
   }
+  LogWarning("authorization code replayed; tokens issued from it revoked",
+             {{"client_id", client.client_id()}});
+  return InvalidGrant("authorization code already used");
+}
+
+// Spends the code, for this client only (store/one_time_store.h ConsumeCode).
+OAuthOr<CodeGrant> SpendCode(const GrantContext& context, const std::string& code_hash) {
+  const std::string& client_id = context.client.client->client_id();
+  std::string grant_to_revoke;
+  auto grant = context.store->ConsumeCode(code_hash, client_id, context.now, &grant_to_revoke);
+  // RFC 6749 §4.1.3: the code must have been issued to the authenticated client. Checked by the
+  // store before anything is spent, so another client's attempt changes nothing.
+  if (absl::IsPermissionDenied(grant.status())) {
+    return MakeOAuthError(OAuthErrorCode::kInvalidGrant,
+                          "authorization code is invalid or expired",
+                          "code presented by " + client_id + ", issued to another client");
+  }
+  if (absl::IsFailedPrecondition(grant.status())) return RevokeReplayed(context, grant_to_revoke);
   if (absl::IsNotFound(grant.status())) {
     return InvalidGrant("authorization code is invalid or expired");
   }
   if (!grant.ok()) return StoreError(grant.status());
-  // 3. Bound to the client and the redirect URI it was issued for (RFC 6749 §4.1.3).
-  if (grant->client_id != client.client_id()) {
-    return InvalidGrant("authorization code was issued to another client");
+  return *std::move(grant);
+}
+
+}  // namespace
+
+// REQUIRES: the dispatcher (endpoints/token_endpoint.cc) authenticated the client and checked
+// it may use authorization_code (grants/grant_table.h).
+OAuthOr<HttpResponse> HandleAuthorizationCodeGrant(const GrantContext& context) {
+  const v1::Client& client = *context.client.client;
+  std::string code = context.form.Get("code");
+  if (code.empty()) {
+    return MakeOAuthError(OAuthErrorCode::kInvalidRequest, "code is missing");
   }
+  // 1. Bound to this client, single use; a replay revokes what the first exchange issued
+  //    (RFC 6749 §4.1.2, §4.1.3).
+  std::string code_hash = Sha256(code);
+  auto spent = SpendCode(context, code_hash);
+  if (!spent.ok()) return spent.error();
+  const CodeGrant* grant = &spent.value();
+  // 2. Bound to the redirect URI it was issued for (RFC 6749 §4.1.3) and to PKCE (RFC 7636).
   if (!SameRedirectUri(context.form.Get("redirect_uri"), grant->redirect_uri)) {
     return InvalidGrant("redirect_uri does not match the authorization request");
   }
   auto pkce = CheckPkce(*grant, context.form);
   if (!pkce.ok()) return pkce.error();
-  // 4. The person must still exist and be enabled.
+  // 3. The person must still exist and be enabled.
   const v1::User* user = context.snapshot.FindUserBySubject(grant->subject);
   if (user == nullptr || user->disabled()) return InvalidGrant("the user is no longer active");
-  // 5. Issue; remember the refresh family so a code replay can revoke it.
+  // 4. Issue under one grant id: the refresh family's id when the client may refresh, so a code
+  //    replay (or a refresh reuse) can revoke the family and its access tokens together. Linked
+  //    before anything is issued, so a replay racing this exchange still finds it.
+  std::string grant_id = RandomToken(16);
+  if (absl::Status linked = context.store->LinkCodeToFamily(code_hash, grant_id); !linked.ok()) {
+    return StoreError(linked);
+  }
   std::string refresh_token;
   RefreshFamily family;
-  if (ClientMayRefresh(client)) {
+  if (ClientMayUseGrant(client, kGrantRefreshToken)) {
     refresh_token = RandomToken(32);
-    family = RefreshFamily{RandomToken(16), client.client_id(), grant->subject, grant->scopes,
+    family = RefreshFamily{grant_id,         client.client_id(), grant->subject, grant->scopes,
                            grant->auth_time,
                            context.now + client.policy().refresh_token_ttl_seconds()};
   }
-  UserTokenRequest request{&client,          user,        grant->scopes, grant->auth_time,
-                           grant->nonce,     refresh_token, context.now};
+  UserTokenRequest request{&client,      user,          grant->scopes, grant->auth_time,
+                           grant->nonce, refresh_token, context.now,   grant_id};
   auto body = IssueUserTokens(context.snapshot, request);
-  if (!body.ok()) return MakeOAuthError(OAuthErrorCode::kServerError, "token signing failed");
+  if (!body.ok()) {
+    return MakeOAuthError(OAuthErrorCode::kServerError, "token signing failed",
+                          std::string(body.status().message()));
+  }
   if (!refresh_token.empty()) {
+    // FailedPrecondition: a replay revoked the grant meanwhile; nothing is handed out.
     if (absl::Status created = context.store->CreateFamily(family, Sha256(refresh_token));
-        !created.ok()) {
+        absl::IsFailedPrecondition(created)) {
+      return InvalidGrant("authorization code already used");
+    } else if (!created.ok()) {
       return StoreError(created);
-    }
-    if (absl::Status linked = context.store->LinkCodeToFamily(code_hash, family.family_id);
-        !linked.ok()) {
-      // The tokens stand; only a later replay of this code could no longer revoke them.
-      LogWarning("could not link the code to its refresh family",
-                 {{"client_id", client.client_id()}, {"error", std::string(linked.message())}});
     }
   }
   HttpResponse response = HttpResponse::Json(200, *std::move(body));

@@ -1,6 +1,5 @@
 #include "tokenserver/grants/client_credentials_grant.h"
 
-#include "absl/algorithm/container.h"
 #include "absl/strings/str_join.h"
 #include "common/util/log.h"
 #include "nlohmann/json.hpp"
@@ -8,45 +7,29 @@
 #include "tokenserver/tokens/access_token.h"
 
 namespace nauthera {
-namespace {
 
-bool Allows(const StringList& list, absl::string_view value) {
-  return absl::c_find(list, value) != list.end();
-}
-
-}  // namespace
-
+// REQUIRES: the dispatcher (endpoints/token_endpoint.cc) authenticated the client with a
+// secret and checked it may use client_credentials (grants/grant_table.h).
 OAuthOr<HttpResponse> HandleClientCredentialsGrant(const GrantContext& context) {
   const v1::Client& client = *context.client.client;
-  // 1. RFC 6749 §4.4: only confidential clients.
-  if (context.client.method == "none") {
-    return MakeOAuthError(OAuthErrorCode::kUnauthorizedClient,
-                          "public clients cannot use client_credentials");
-  }
-  // 2. The client must be registered for the grant and its policies must allow it.
-  if (!Allows(client.grant_types(), "client_credentials")) {
-    return MakeOAuthError(OAuthErrorCode::kUnauthorizedClient,
-                          "this client is not registered for client_credentials; add it to "
-                          "spec.grantTypes");
-  }
-  if (!Allows(client.policy().allowed_grant_types(), "client_credentials")) {
-    return MakeOAuthError(OAuthErrorCode::kUnauthorizedClient,
-                          "the policies governing this client do not allow client_credentials");
-  }
-  // 3. RFC 6749 §3.3: requested scope, narrowed to what is registered and allowed.
+  // 1. RFC 6749 §3.3: requested scope, narrowed to what is registered and allowed.
   auto requested = ParseScope(context.form.Get("scope"));
   if (!requested.ok()) return requested.error();
   auto granted = GrantScopes(requested.value(), client.registered_scopes(),
                              client.policy().allowed_scopes());
   if (!granted.ok()) return granted.error();
-  // 4. Sign. The subject of a client-credentials token is the client itself.
-  AccessTokenRequest request{&client, client.client_id(), granted.value(), context.now};
+  // 2. Sign. The subject of a client-credentials token is the client itself.
+  AccessTokenRequest request;
+  request.client = &client;
+  request.subject = client.client_id();
+  request.scopes = granted.value();
+  request.now = context.now;
   auto token = IssueAccessToken(context.snapshot, request);
   if (!token.ok()) {
     LogError("signing failed", {{"error", std::string(token.status().message())}});
     return MakeOAuthError(OAuthErrorCode::kServerError, "the token could not be signed");
   }
-  // 5. RFC 6749 §4.4.3 / §5.1: no refresh token; scope always stated.
+  // 3. RFC 6749 §4.4.3 / §5.1: no refresh token; scope always stated.
   nlohmann::ordered_json body;
   body["access_token"] = token->jwt;
   body["token_type"] = "Bearer";

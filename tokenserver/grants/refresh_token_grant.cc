@@ -4,6 +4,7 @@
 #include "common/crypto/hashing.h"
 #include "common/crypto/random.h"
 #include "common/util/log.h"
+#include "tokenserver/grants/grant_revocation.h"
 #include "tokenserver/oauth/scope.h"
 #include "tokenserver/tokens/user_tokens.h"
 
@@ -39,20 +40,30 @@ OAuthOr<std::vector<std::string>> RefreshScopes(const GrantContext& context,
   return granted;
 }
 
+// The person the family is about must still be active and its client still registered (the
+// caller checked it is the presenting client); otherwise the family ends here.
+OAuthOr<const v1::User*> StillActive(const GrantContext& context, const RefreshFamily& family) {
+  const v1::User* user = context.snapshot.FindUserBySubject(family.subject);
+  const v1::Client* client = context.snapshot.FindClient(family.client_id);
+  if (user != nullptr && !user->disabled() && client != nullptr) return user;
+  if (absl::Status revoked = context.store->RevokeFamily(family.family_id); !revoked.ok()) {
+    return StoreError(revoked);
+  }
+  return MakeOAuthError(OAuthErrorCode::kInvalidGrant, "the user is no longer active",
+                        "refresh family of " + family.subject + " ended: user or client gone");
+}
+
 }  // namespace
 
+// REQUIRES: the dispatcher (endpoints/token_endpoint.cc) authenticated the client and checked
+// it may use refresh_token (grants/grant_table.h).
 OAuthOr<HttpResponse> HandleRefreshTokenGrant(const GrantContext& context) {
   const v1::Client& client = *context.client.client;
-  // 1. The client must be registered for, and allowed, refresh.
-  if (!ClientMayRefresh(client)) {
-    return MakeOAuthError(OAuthErrorCode::kUnauthorizedClient,
-                          "this client may not use refresh_token; add it to spec.grantTypes");
-  }
   std::string token = context.form.Get("refresh_token");
   if (token.empty()) {
     return MakeOAuthError(OAuthErrorCode::kInvalidRequest, "refresh_token is missing");
   }
-  // 2. Which use of the token is this?
+  // 1. Which use of the token is this? Another client's token is unknown to this one.
   std::string token_hash = Sha256(token);
   auto found = context.store->LookupRefreshToken(token_hash, context.now,
                                                  kRefreshReuseGraceSeconds);
@@ -61,9 +72,11 @@ OAuthOr<HttpResponse> HandleRefreshTokenGrant(const GrantContext& context) {
   if (lookup.use == RefreshTokenUse::kUnknown || lookup.family.client_id != client.client_id()) {
     return InvalidGrant("refresh token is invalid, expired or revoked");
   }
-  if (lookup.use == RefreshTokenUse::kGraceReplay) return TokenResponse(lookup.cached_response);
+  // 2. RFC 9700 §4.14.2: a spent token outside the grace window is theft; the family and the
+  //    access tokens issued under it end.
   if (lookup.use == RefreshTokenUse::kReuse) {
-    if (absl::Status revoked = context.store->RevokeFamily(lookup.family.family_id);
+    if (absl::Status revoked = RevokeIssuedUnder(context.store, lookup.family.family_id, client,
+                                                 context.now);
         !revoked.ok()) {
       LogError("spent refresh token reused; could not revoke its family",
                {{"client_id", client.client_id()}, {"error", std::string(revoked.message())}});
@@ -73,21 +86,19 @@ OAuthOr<HttpResponse> HandleRefreshTokenGrant(const GrantContext& context) {
                {{"client_id", client.client_id()}, {"sub", lookup.family.subject}});
     return InvalidGrant("refresh token was already used; sign in again");
   }
-  // 3. The person must still be active.
-  const v1::User* user = context.snapshot.FindUserBySubject(lookup.family.subject);
-  if (user == nullptr || user->disabled()) {
-    if (absl::Status revoked = context.store->RevokeFamily(lookup.family.family_id);
-        !revoked.ok()) {
-      return StoreError(revoked);
-    }
-    return InvalidGrant("the user is no longer active");
-  }
+  // 3. The person and the client must still be active: checked for the live token and for a
+  //    grace replay alike, so a cached successor is never handed out after either is gone.
+  auto active = StillActive(context, lookup.family);
+  if (!active.ok()) return active.error();
+  const v1::User* user = active.value();
+  if (lookup.use == RefreshTokenUse::kGraceReplay) return TokenResponse(lookup.cached_response);
   auto scopes = RefreshScopes(context, lookup.family);
   if (!scopes.ok()) return scopes.error();
-  // 4. Issue the successor (with a new ID token) and rotate atomically.
+  // 4. Issue the successor (a new ID token; the access token under the family id) and rotate
+  //    atomically.
   std::string successor = RandomToken(32);
-  UserTokenRequest request{&client, user, scopes.value(), lookup.family.auth_time, "",
-                           successor, context.now};
+  UserTokenRequest request{&client,   user,        scopes.value(), lookup.family.auth_time, "",
+                           successor, context.now, lookup.family.family_id};
   auto body = IssueUserTokens(context.snapshot, request);
   if (!body.ok()) return MakeOAuthError(OAuthErrorCode::kServerError, "token signing failed");
   absl::Status rotated = context.store->RotateRefreshToken(

@@ -20,13 +20,19 @@
 namespace nauthera {
 namespace {
 
+// No such endpoint: invalid_request with 404 (as node-oidc-provider answers an unrecognized
+// route), written by the catalogue like every other OAuth error.
 HttpResponse NotFound() {
-  return HttpResponse::Json(404, R"({"error":"not_found","error_description":"no such endpoint"})");
+  OAuthError error = MakeOAuthError(OAuthErrorCode::kInvalidRequest, "no such endpoint");
+  error.status_override = 404;
+  return ToHttpResponse(error);
 }
 
+// RFC 9110 §15.5.6: 405 with Allow.
 HttpResponse MethodNotAllowed(absl::string_view allow) {
-  HttpResponse response = HttpResponse::Json(
-      405, R"({"error":"invalid_request","error_description":"method not allowed"})");
+  OAuthError error = MakeOAuthError(OAuthErrorCode::kInvalidRequest, "method not allowed");
+  error.status_override = 405;
+  HttpResponse response = ToHttpResponse(error);
   response.SetHeader("Allow", allow);
   return response;
 }
@@ -107,7 +113,9 @@ HttpResponse Router::RouteWithState(const HttpRequest& request, const Snapshot& 
   InteractiveContext interactive{snapshot, store_, limiter_, now};
   if (path == "/oauth2/authorize") return *endpoint = "authorize", HandleAuthorize(request, interactive);
   if (path == "/oauth2/login") return *endpoint = "login", HandleLogin(request, interactive);
-  if (path == "/oauth2/userinfo") return *endpoint = "userinfo", HandleUserinfo(request, snapshot, now);
+  if (path == "/oauth2/userinfo") {
+    return *endpoint = "userinfo", HandleUserinfo(request, snapshot, now, store_);
+  }
   if (path == "/oauth2/logout") return *endpoint = "logout", HandleLogout(request, snapshot, now);
   return NotFound();
 }

@@ -1,8 +1,8 @@
 #include "tokenserver/oauth/authorization_request.h"
 
-#include "absl/algorithm/container.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "tokenserver/oauth/grant_types.h"
 #include "tokenserver/oauth/pkce.h"
 #include "tokenserver/oauth/redirect_uri.h"
 #include "tokenserver/oauth/scope.h"
@@ -19,14 +19,33 @@ AuthorizationCheck Page(std::string description) {
   return check;
 }
 
-AuthorizationCheck Redirect(AuthorizationRequest request, std::string error,
+AuthorizationCheck Redirect(AuthorizationRequest request, OAuthErrorCode code,
                             std::string description) {
+  return AuthorizationCheck{Outcome::kRedirectError, std::move(request),
+                            MakeOAuthError(code, description), description};
+}
+
+AuthorizationCheck Redirect(AuthorizationRequest request, OAuthError error) {
+  std::string description = error.description;
   return AuthorizationCheck{Outcome::kRedirectError, std::move(request), std::move(error),
                             std::move(description)};
 }
 
-bool Allows(const StringList& list, absl::string_view value) {
-  return absl::c_find(list, value) != list.end();
+// OIDC Core §6: request objects (by value or by reference) are not supported, and say so
+// (§3.1.2.6) rather than being ignored: ignoring one drops the state and nonce it carries.
+AuthorizationCheck CheckNoRequestObject(const Form& params, const AuthorizationRequest& request) {
+  if (params.Has("request")) {
+    return Redirect(request, OAuthErrorCode::kRequestNotSupported,
+                    "request objects (the request parameter) are not supported; send the "
+                    "parameters in the query");
+  }
+  if (params.Has("request_uri")) {
+    return Redirect(request, OAuthErrorCode::kRequestUriNotSupported,
+                    "request_uri is not supported; send the parameters in the query");
+  }
+  AuthorizationCheck ok;
+  ok.outcome = Outcome::kOk;
+  return ok;
 }
 
 // Steps after the redirect URI is trusted; errors go back to the client.
@@ -35,53 +54,62 @@ AuthorizationCheck CheckRest(const Form& params, const v1::Client& client,
   // RFC 6749 §3.1.1 / OAuth 2.1: only the code flow; no implicit, no hybrid.
   std::string response_type = params.Get("response_type");
   if (response_type.empty()) {
-    return Redirect(request, "invalid_request", "response_type is missing");
+    return Redirect(request, OAuthErrorCode::kInvalidRequest, "response_type is missing");
   }
   if (response_type != "code") {
-    return Redirect(request, "unsupported_response_type", "only response_type=code is supported");
+    return Redirect(request, OAuthErrorCode::kUnsupportedResponseType,
+                    "only response_type=code is supported");
   }
   std::string response_mode = params.Get("response_mode");
   if (!response_mode.empty() && response_mode != "query") {
-    return Redirect(request, "invalid_request", "only response_mode=query is supported");
+    return Redirect(request, OAuthErrorCode::kInvalidRequest,
+                    "only response_mode=query is supported");
   }
-  if (!Allows(client.grant_types(), "authorization_code") ||
-      !Allows(client.policy().allowed_grant_types(), "authorization_code")) {
-    return Redirect(request, "unauthorized_client", "this client may not use authorization_code");
+  // RFC 6749 §4.1.2.1: unauthorized_client (the rule of oauth/grant_types.h).
+  if (!ClientMayUseGrant(client, kGrantAuthorizationCode)) {
+    return Redirect(request, OAuthErrorCode::kUnauthorizedClient,
+                    "this client may not use authorization_code");
   }
   // RFC 7636 §4.3, RFC 9700 §2.1.1: S256 only.
   std::string method = params.Get("code_challenge_method");
   request.code_challenge = params.Get("code_challenge");
   if (!request.code_challenge.empty() || !method.empty()) {
     if (method != "S256") {
-      return Redirect(request, "invalid_request",
+      return Redirect(request, OAuthErrorCode::kInvalidRequest,
                       "code_challenge_method must be S256 (plain is not allowed)");
     }
     if (!IsValidCodeChallenge(request.code_challenge)) {
-      return Redirect(request, "invalid_request", "code_challenge is not a valid S256 challenge");
+      return Redirect(request, OAuthErrorCode::kInvalidRequest,
+                      "code_challenge is not a valid S256 challenge");
     }
   } else if (client.pkce_required() || client.policy().require_pkce()) {
-    return Redirect(request, "invalid_request", "PKCE is required: send code_challenge (S256)");
+    return Redirect(request, OAuthErrorCode::kInvalidRequest,
+                    "PKCE is required: send code_challenge (S256)");
   }
   auto requested = ParseScope(params.Get("scope"));
-  if (!requested.ok()) return Redirect(request, "invalid_scope", requested.error().description);
+  if (!requested.ok()) return Redirect(request, requested.error());
   auto granted = GrantScopes(requested.value(), client.registered_scopes(),
                              client.policy().allowed_scopes());
-  if (!granted.ok()) return Redirect(request, "invalid_scope", granted.error().description);
+  if (!granted.ok()) return Redirect(request, granted.error());
   request.scopes = granted.value();
   request.nonce = params.Get("nonce");
-  if (request.nonce.size() > 512) return Redirect(request, "invalid_request", "nonce too long");
+  if (request.nonce.size() > 512) {
+    return Redirect(request, OAuthErrorCode::kInvalidRequest, "nonce too long");
+  }
   // OIDC Core §3.1.2.1: prompt and max_age.
   request.prompt = params.Get("prompt");
   if (!request.prompt.empty() && request.prompt != "none" && request.prompt != "login" &&
       request.prompt != "consent" && request.prompt != "select_account") {
-    return Redirect(request, "invalid_request", "prompt must be none, login or consent");
+    return Redirect(request, OAuthErrorCode::kInvalidRequest,
+                    "prompt must be none, login or consent");
   }
   if (request.prompt == "consent" || request.prompt == "select_account") request.prompt.clear();
   std::string max_age = params.Get("max_age");
   if (!max_age.empty() && (!absl::SimpleAtoi(max_age, &request.max_age) || request.max_age < 0)) {
-    return Redirect(request, "invalid_request", "max_age must be a non-negative integer");
+    return Redirect(request, OAuthErrorCode::kInvalidRequest,
+                    "max_age must be a non-negative integer");
   }
-  return AuthorizationCheck{Outcome::kOk, std::move(request), "", ""};
+  return AuthorizationCheck{Outcome::kOk, std::move(request), OAuthError{}, ""};
 }
 
 }  // namespace
@@ -124,7 +152,13 @@ AuthorizationCheck CheckAuthorizationRequest(const Form& params, const Snapshot&
                              "add it to the OidcClient's spec.redirectUris."));
   }
   request.state = params.Get("state");
-  // 3. Everything else.
+  // 3. Request objects are refused, back at the trusted redirect URI with state (OIDC Core
+  // §3.1.2.6).
+  if (AuthorizationCheck refused = CheckNoRequestObject(params, request);
+      refused.outcome != Outcome::kOk) {
+    return refused;
+  }
+  // 4. Everything else.
   return CheckRest(params, *client, std::move(request));
 }
 

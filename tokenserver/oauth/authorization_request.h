@@ -11,6 +11,7 @@
 
 #include "nlohmann/json.hpp"
 #include "tokenserver/http/form.h"
+#include "tokenserver/oauth/oauth_error.h"
 #include "tokenserver/state/snapshot.h"
 
 namespace nauthera {
@@ -33,8 +34,8 @@ struct AuthorizationCheck {
   enum class Outcome { kOk, kShowErrorPage, kRedirectError };
   Outcome outcome = Outcome::kOk;
   AuthorizationRequest request;  // kOk; for kRedirectError: client_id, redirect_uri, state
-  std::string error;             // OAuth error code for kRedirectError
-  std::string description;
+  OAuthError error;              // kRedirectError: what goes back to the client
+  std::string description;       // kShowErrorPage: the page's text; else error.description
 };
 
 // REQUIRES: `params` are the request's parameters (query for GET, body for POST), already

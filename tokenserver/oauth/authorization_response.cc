@@ -37,10 +37,9 @@ HttpResponse RedirectWithCode(const Snapshot& snapshot, OneTimeStore* store,
                   now + kCodeLifetimeSeconds};
   if (absl::Status stored = store->PutCode(Sha256(code), grant); !stored.ok()) {
     // RFC 6749 §4.1.2.1: temporarily_unavailable when the store cannot be reached.
-    return RedirectWithError(snapshot, request,
-                             absl::IsUnavailable(stored) ? "temporarily_unavailable"
-                                                         : "server_error",
-                             "could not store the authorization code; try again shortly");
+    OAuthError error = StoreError(stored);
+    error.description = "could not store the authorization code; try again shortly";
+    return RedirectWithError(snapshot, request, error);
   }
   return Redirect(AppendQuery(request.redirect_uri,
                               absl::StrCat("code=", code, StateAndIssuer(snapshot, request))),
@@ -48,12 +47,9 @@ HttpResponse RedirectWithCode(const Snapshot& snapshot, OneTimeStore* store,
 }
 
 HttpResponse RedirectWithError(const Snapshot& snapshot, const AuthorizationRequest& request,
-                               absl::string_view error, absl::string_view description) {
-  return Redirect(
-      AppendQuery(request.redirect_uri,
-                  absl::StrCat("error=", error, "&error_description=", FormUrlEncode(description),
-                               StateAndIssuer(snapshot, request))),
-      302);
+                               const OAuthError& error) {
+  return ToRedirectResponse(error,
+                            RedirectTarget{request.redirect_uri, request.state, snapshot.issuer()});
 }
 
 }  // namespace nauthera

@@ -7,6 +7,7 @@
 
 #include "common/http/http_types.h"
 #include "tokenserver/oauth/authorization_request.h"
+#include "tokenserver/oauth/oauth_error.h"
 #include "tokenserver/store/one_time_store.h"
 
 namespace nauthera {
@@ -17,8 +18,10 @@ HttpResponse RedirectWithCode(const Snapshot& snapshot, OneTimeStore* store,
                               const AuthorizationRequest& request, const v1::User& user,
                               int64_t auth_time, int64_t now, int status);
 
+// RFC 6749 §4.1.2.1: the error goes back to the checked redirect URI with state and iss
+// (written by ToRedirectResponse, oauth/oauth_error.h).
 HttpResponse RedirectWithError(const Snapshot& snapshot, const AuthorizationRequest& request,
-                               absl::string_view error, absl::string_view description);
+                               const OAuthError& error);
 
 }  // namespace nauthera
 

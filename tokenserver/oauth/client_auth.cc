@@ -71,6 +71,24 @@ OAuthOr<PresentedCredentials> ExtractCredentials(const HttpRequest& request, con
   return PresentedCredentials{form.Get("client_id"), "", "none"};
 }
 
+// RFC 6749 §5.2 invalid_client: the one answer to every failed authentication.
+OAuthError AuthenticationFailed(bool basic, std::string detail) {
+  OAuthError error = InvalidClient("client authentication failed", basic);
+  error.detail = std::move(detail);
+  return error;
+}
+
+// Spends the same work as a real check, so response time does not reveal which ids exist.
+void SpendDummyCheck(absl::string_view presented) {
+  static const v1::SecretHash kDummy = [] {
+    v1::SecretHash hash;
+    hash.set_salt("nauthera-dummy-salt");
+    hash.set_digest(std::string(32, '\0'));
+    return hash;
+  }();
+  SecretMatches(kDummy, presented);  // declared in client_auth.h
+}
+
 bool Contains(const google::protobuf::RepeatedPtrField<std::string>& list,
               absl::string_view value) {
   return absl::c_any_of(list, [&](const std::string& item) { return item == value; });
@@ -88,26 +106,25 @@ OAuthOr<AuthenticatedClient> AuthenticateClient(const HttpRequest& request, cons
   if (!presented.ok()) return presented.error();
   bool basic = presented->method == "client_secret_basic";
   const v1::Client* client = snapshot.FindClient(presented->client_id);
+  // Unknown client, a confidential client presented without its secret, a wrong secret: one
+  // answer, word for word (status, error, description, challenge), so nothing tells a stranger
+  // which client ids exist or how they authenticate. The reason is logged only (`detail`).
   if (client == nullptr) {
-    // Spend the same work as a real check, so response time does not reveal which ids exist.
-    static const v1::SecretHash kDummy = [] {
-      v1::SecretHash hash;
-      hash.set_salt("nauthera-dummy-salt");
-      hash.set_digest(std::string(32, '\0'));
-      return hash;
-    }();
-    SecretMatches(kDummy, presented->client_secret);
-    return InvalidClient("client authentication failed", basic);
+    SpendDummyCheck(presented->client_secret);
+    return AuthenticationFailed(basic,
+                                "unknown client_id " + presented->client_id.substr(0, 64));
   }
   if (presented->method == "none") {
     if (!Contains(client->auth_methods(), "none")) {
-      return InvalidClient("client authentication failed: client_secret is required", basic);
+      SpendDummyCheck(presented->client_secret);
+      return AuthenticationFailed(basic, "no secret presented for confidential client " +
+                                             presented->client_id);
     }
     return AuthenticatedClient{client, "none"};
   }
   if (!client->has_secret_hash() || !SecretMatches(client->secret_hash(),
                                                    presented->client_secret)) {
-    return InvalidClient("client authentication failed", basic);
+    return AuthenticationFailed(basic, "wrong secret for client " + presented->client_id);
   }
   // Checked after the secret, so the answer never tells a stranger how a client is registered.
   if (!Contains(client->auth_methods(), presented->method) ||

@@ -1,5 +1,7 @@
 #include "tokenserver/store/memory_store.h"
 
+#include <algorithm>
+
 namespace nauthera {
 
 void MemoryStore::PurgeExpiredLocked(int64_t now) {
@@ -18,6 +20,9 @@ void MemoryStore::PurgeExpiredLocked(int64_t now) {
       ++it;
     }
   }
+  for (auto it = revoked_grants_.begin(); it != revoked_grants_.end();) {
+    it = it->second <= now ? revoked_grants_.erase(it) : std::next(it);
+  }
 }
 
 absl::Status MemoryStore::PutCode(const std::string& code_hash, const CodeGrant& grant) {
@@ -29,13 +34,17 @@ absl::Status MemoryStore::PutCode(const std::string& code_hash, const CodeGrant&
   return absl::OkStatus();
 }
 
-absl::StatusOr<CodeGrant> MemoryStore::ConsumeCode(const std::string& code_hash, int64_t now,
-                                                   std::string* family_to_revoke) {
+absl::StatusOr<CodeGrant> MemoryStore::ConsumeCode(const std::string& code_hash,
+                                                   const std::string& client_id, int64_t now,
+                                                   std::string* grant_to_revoke) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = codes_.find(code_hash);
   if (it == codes_.end()) return absl::NotFoundError("unknown code");
+  if (it->second.grant.client_id != client_id) {
+    return absl::PermissionDeniedError("code issued to another client");
+  }
   if (it->second.spent) {
-    *family_to_revoke = it->second.family_id;
+    *grant_to_revoke = it->second.family_id;
     return absl::FailedPreconditionError("code already used");
   }
   if (it->second.grant.expires_at <= now) return absl::NotFoundError("code expired");
@@ -54,6 +63,9 @@ absl::Status MemoryStore::LinkCodeToFamily(const std::string& code_hash,
 absl::Status MemoryStore::CreateFamily(const RefreshFamily& family,
                                        const std::string& token_hash) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (revoked_grants_.count(family.family_id) != 0) {
+    return absl::FailedPreconditionError("grant revoked");
+  }
   FamilyEntry entry;
   entry.family = family;
   entry.current_hash = token_hash;
@@ -107,14 +119,32 @@ absl::Status MemoryStore::RotateRefreshToken(const std::string& family_id,
   return absl::OkStatus();
 }
 
-absl::Status MemoryStore::RevokeFamily(const std::string& family_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+void MemoryStore::RevokeFamilyLocked(const std::string& family_id) {
   auto it = families_.find(family_id);
   if (it != families_.end()) {
     it->second.revoked = true;
     it->second.previous_response.clear();
   }
+}
+
+absl::Status MemoryStore::RevokeFamily(const std::string& family_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RevokeFamilyLocked(family_id);
   return absl::OkStatus();
+}
+
+absl::Status MemoryStore::RevokeGrant(const std::string& grant_id, int64_t remember_until) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RevokeFamilyLocked(grant_id);
+  int64_t& until = revoked_grants_[grant_id];
+  until = std::max(until, remember_until);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> MemoryStore::IsGrantRevoked(const std::string& grant_id, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = revoked_grants_.find(grant_id);
+  return it != revoked_grants_.end() && it->second > now;
 }
 
 }  // namespace nauthera

@@ -12,8 +12,9 @@ namespace nauthera {
 class MemoryStore : public OneTimeStore {
  public:
   absl::Status PutCode(const std::string& code_hash, const CodeGrant& grant) override;
-  absl::StatusOr<CodeGrant> ConsumeCode(const std::string& code_hash, int64_t now,
-                                        std::string* family_to_revoke) override;
+  absl::StatusOr<CodeGrant> ConsumeCode(const std::string& code_hash,
+                                        const std::string& client_id, int64_t now,
+                                        std::string* grant_to_revoke) override;
   absl::Status LinkCodeToFamily(const std::string& code_hash,
                                 const std::string& family_id) override;
   absl::Status CreateFamily(const RefreshFamily& family, const std::string& token_hash) override;
@@ -24,6 +25,8 @@ class MemoryStore : public OneTimeStore {
                                   const std::string& new_hash, const std::string& response,
                                   int64_t now) override;
   absl::Status RevokeFamily(const std::string& family_id) override;
+  absl::Status RevokeGrant(const std::string& grant_id, int64_t remember_until) override;
+  absl::StatusOr<bool> IsGrantRevoked(const std::string& grant_id, int64_t now) override;
 
  private:
   struct CodeEntry {
@@ -40,12 +43,15 @@ class MemoryStore : public OneTimeStore {
     bool revoked = false;
   };
   void PurgeExpiredLocked(int64_t now);
+  void RevokeFamilyLocked(const std::string& family_id);
 
   std::mutex mu_;
   std::map<std::string, CodeEntry> codes_;
   std::map<std::string, FamilyEntry> families_;
   // Every token hash a family ever had -> family id (spent ones too, to detect reuse).
   std::map<std::string, std::string> token_to_family_;
+  // Revoked grant ids -> until when they are remembered.
+  std::map<std::string, int64_t> revoked_grants_;
   int operations_ = 0;
 };
 

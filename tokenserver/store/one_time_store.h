@@ -54,16 +54,24 @@ class OneTimeStore {
   virtual ~OneTimeStore() = default;
 
   virtual absl::Status PutCode(const std::string& code_hash, const CodeGrant& grant) = 0;
-  // Single use (RFC 6749 §4.1.2): the first call returns the grant and marks the code spent.
-  // A later call is FailedPrecondition and returns, via `family_to_revoke`, the refresh family
-  // the first exchange created, so the caller revokes it (RFC 6749 §4.1.2: SHOULD revoke).
-  // NotFound for unknown or expired codes.
-  virtual absl::StatusOr<CodeGrant> ConsumeCode(const std::string& code_hash, int64_t now,
-                                                std::string* family_to_revoke) = 0;
-  // Remembers which family a code's exchange created.
+  // Single use (RFC 6749 §4.1.2), checked against the presenting client first (§4.1.3):
+  //  - a code issued to another client than `client_id` is PermissionDenied, spent or not, and
+  //    changes nothing (so a stranger cannot spend it nor trigger replay revocation);
+  //  - the rightful client's first call returns the grant and marks the code spent;
+  //  - its later calls are FailedPrecondition and return, via `grant_to_revoke`, the grant id
+  //    the first exchange linked (LinkCodeToFamily), so the caller revokes what it issued
+  //    (RFC 6749 §4.1.2: SHOULD revoke);
+  //  - NotFound for unknown or expired codes.
+  virtual absl::StatusOr<CodeGrant> ConsumeCode(const std::string& code_hash,
+                                                const std::string& client_id, int64_t now,
+                                                std::string* grant_to_revoke) = 0;
+  // Remembers the grant id a code's exchange issued under: its refresh family's id when it
+  // created one, else an id carried only by its access tokens.
   virtual absl::Status LinkCodeToFamily(const std::string& code_hash,
                                         const std::string& family_id) = 0;
 
+  // AlreadyExists for an id in use; FailedPrecondition when RevokeGrant(family.family_id) ran
+  // first (a code replay that raced the exchange creating the family).
   virtual absl::Status CreateFamily(const RefreshFamily& family, const std::string& token_hash) = 0;
   // kUnknown (not an error) for tokens never issued, expired or revoked; errors only when the
   // store cannot answer.
@@ -77,6 +85,14 @@ class OneTimeStore {
                                           const std::string& new_hash,
                                           const std::string& response, int64_t now) = 0;
   virtual absl::Status RevokeFamily(const std::string& family_id) = 0;
+
+  // Ends everything issued under one grant id (a code exchange and its refresh family, RFC
+  // 6749 §4.1.2, RFC 9700 §4.14.2): revokes the family of that id if there is one, and
+  // remembers the id as revoked until `remember_until` (unix seconds; past the expiry of every
+  // access token carrying it) so those access tokens are refused at userinfo and introspection.
+  virtual absl::Status RevokeGrant(const std::string& grant_id, int64_t remember_until) = 0;
+  // True once RevokeGrant(grant_id) ran and until its remember_until passed.
+  virtual absl::StatusOr<bool> IsGrantRevoked(const std::string& grant_id, int64_t now) = 0;
 
   // OK when the store can serve now (for /readyz); MemoryStore always can.
   virtual absl::Status Ready() { return absl::OkStatus(); }

@@ -16,10 +16,13 @@ redis.call('EXPIREAT', KEYS[1], ARGV[3])
 return 1
 )lua";
 
-// KEYS: code. ARGV: now. {1, grant} first use; {2, family} spent; {0} unknown; {3} expired.
+// KEYS: code. ARGV: now, presenting client id. {1, grant} first use; {2, grant id} spent;
+// {0} unknown; {3} expired; {4} issued to another client (checked first, changes nothing).
 inline constexpr char kConsumeCode[] = R"lua(
 local v = redis.call('HMGET', KEYS[1], 'g', 'exp', 'spent', 'fam')
 if not v[1] then return {0} end
+local ok, grant = pcall(cjson.decode, v[1])
+if not ok or type(grant) ~= 'table' or grant['client_id'] ~= ARGV[2] then return {4} end
 if v[3] == '1' then return {2, v[4] or ''} end
 if tonumber(v[2]) <= tonumber(ARGV[1]) then return {3} end
 redis.call('HSET', KEYS[1], 'spent', '1')
@@ -32,9 +35,10 @@ if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'fam', AR
 return 1
 )lua";
 
-// KEYS: family, token index. ARGV: family JSON, token hash, expires_at, family id.
-// 1 created, 0 collision.
+// KEYS: family, token index, revoked grant. ARGV: family JSON, token hash, expires_at,
+// family id. 1 created, 0 collision, -1 the grant was revoked first.
 inline constexpr char kCreateFamily[] = R"lua(
+if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'f', ARGV[1], 'cur', ARGV[2], 'exp', ARGV[3], 'revoked', '0')
 redis.call('EXPIREAT', KEYS[1], ARGV[3])
@@ -79,6 +83,26 @@ inline constexpr char kRevokeFamily[] = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'revoked', '1') end
 redis.call('DEL', KEYS[2])
 return 1
+)lua";
+
+// KEYS: family, grace, revoked grant. ARGV: remember_until. The family (if any) is revoked
+// and the grant id remembered until remember_until (never shortened by a later call).
+inline constexpr char kRevokeGrant[] = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'revoked', '1') end
+redis.call('DEL', KEYS[2])
+local until = tonumber(ARGV[1])
+local old = tonumber(redis.call('GET', KEYS[3]) or '0')
+if old > until then until = old end
+redis.call('SET', KEYS[3], tostring(until))
+redis.call('EXPIREAT', KEYS[3], until)
+return 1
+)lua";
+
+// KEYS: revoked grant. ARGV: now. 1 revoked, 0 not.
+inline constexpr char kGrantRevoked[] = R"lua(
+local until = tonumber(redis.call('GET', KEYS[1]) or '0')
+if until > tonumber(ARGV[1]) then return 1 end
+return 0
 )lua";
 
 // KEYS: attempt records. ARGV: now, forget_after. Flat {failures, last_failure, ...}.

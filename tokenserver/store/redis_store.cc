@@ -125,10 +125,11 @@ absl::Status RedisStore::PutCode(const std::string& code_hash, const CodeGrant& 
   return absl::OkStatus();
 }
 
-absl::StatusOr<CodeGrant> RedisStore::ConsumeCode(const std::string& code_hash, int64_t now,
-                                                  std::string* family_to_revoke) {
+absl::StatusOr<CodeGrant> RedisStore::ConsumeCode(const std::string& code_hash,
+                                                  const std::string& client_id, int64_t now,
+                                                  std::string* grant_to_revoke) {
   auto reply = Eval("consume_code", Script(redis_scripts::kConsumeCode),
-                    {HashedKey("code", code_hash)}, {std::to_string(now)});
+                    {HashedKey("code", code_hash)}, {std::to_string(now), client_id});
   if (!reply.ok()) return reply.status();
   switch (IntegerAt(*reply, 0)) {
     case 0:
@@ -136,10 +137,12 @@ absl::StatusOr<CodeGrant> RedisStore::ConsumeCode(const std::string& code_hash, 
     case 1:
       return GrantFromJson(StringAt(*reply, 1));
     case 2:
-      *family_to_revoke = StringAt(*reply, 1);
+      *grant_to_revoke = StringAt(*reply, 1);
       return absl::FailedPreconditionError("code already used");
     case 3:
       return absl::NotFoundError("code expired");
+    case 4:
+      return absl::PermissionDeniedError("code issued to another client");
     default:
       return Malformed("consume_code");
   }
@@ -155,10 +158,12 @@ absl::Status RedisStore::LinkCodeToFamily(const std::string& code_hash,
 absl::Status RedisStore::CreateFamily(const RefreshFamily& family,
                                       const std::string& token_hash) {
   auto reply = Eval("create_family", Script(redis_scripts::kCreateFamily),
-                    {Key("fam", family.family_id), HashedKey("rt", token_hash)},
+                    {Key("fam", family.family_id), HashedKey("rt", token_hash),
+                     Key("revoked", family.family_id)},
                     {FamilyToJson(family), Hex(token_hash), std::to_string(family.expires_at),
                      family.family_id});
   if (!reply.ok()) return reply.status();
+  if (reply->integer == -1) return absl::FailedPreconditionError("grant revoked");
   if (reply->integer != 1) return absl::AlreadyExistsError("family collision");
   return absl::OkStatus();
 }
@@ -208,6 +213,21 @@ absl::Status RedisStore::RevokeFamily(const std::string& family_id) {
   auto reply = Eval("revoke_family", Script(redis_scripts::kRevokeFamily),
                     {Key("fam", family_id), Key("grace", family_id)}, {});
   return reply.ok() ? absl::OkStatus() : reply.status();
+}
+
+absl::Status RedisStore::RevokeGrant(const std::string& grant_id, int64_t remember_until) {
+  auto reply = Eval("revoke_grant", Script(redis_scripts::kRevokeGrant),
+                    {Key("fam", grant_id), Key("grace", grant_id), Key("revoked", grant_id)},
+                    {std::to_string(remember_until)});
+  return reply.ok() ? absl::OkStatus() : reply.status();
+}
+
+absl::StatusOr<bool> RedisStore::IsGrantRevoked(const std::string& grant_id, int64_t now) {
+  auto reply = Eval("grant_revoked", Script(redis_scripts::kGrantRevoked),
+                    {Key("revoked", grant_id)}, {std::to_string(now)});
+  if (!reply.ok()) return reply.status();
+  if (reply->type != RedisValue::Type::kInteger) return Malformed("grant_revoked");
+  return reply->integer == 1;
 }
 
 absl::Status RedisStore::Ready() { return client_.Ping(); }

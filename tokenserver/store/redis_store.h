@@ -10,6 +10,7 @@
 //   fam:<family id>             hash f (family JSON), cur, prev, prev_at, revoked, exp
 //                                                                         expires with the family
 //   grace:<family id>           the response given for the just-spent token  grace_ttl
+//   revoked:<grant id>          until when the grant stays revoked          expires then
 //   login:<hex sha256(key)>     hash n (failures), last                  forget_after
 // Tokens appear only as SHA-256 hashes. The grace response holds the successor tokens (it must
 // be returned verbatim) and so lives only for the grace window plus a margin.
@@ -41,8 +42,9 @@ class RedisStore : public OneTimeStore, public AttemptCounter {
 
   // OneTimeStore
   absl::Status PutCode(const std::string& code_hash, const CodeGrant& grant) override;
-  absl::StatusOr<CodeGrant> ConsumeCode(const std::string& code_hash, int64_t now,
-                                        std::string* family_to_revoke) override;
+  absl::StatusOr<CodeGrant> ConsumeCode(const std::string& code_hash,
+                                        const std::string& client_id, int64_t now,
+                                        std::string* grant_to_revoke) override;
   absl::Status LinkCodeToFamily(const std::string& code_hash,
                                 const std::string& family_id) override;
   absl::Status CreateFamily(const RefreshFamily& family, const std::string& token_hash) override;
@@ -53,6 +55,8 @@ class RedisStore : public OneTimeStore, public AttemptCounter {
                                   const std::string& new_hash, const std::string& response,
                                   int64_t now) override;
   absl::Status RevokeFamily(const std::string& family_id) override;
+  absl::Status RevokeGrant(const std::string& grant_id, int64_t remember_until) override;
+  absl::StatusOr<bool> IsGrantRevoked(const std::string& grant_id, int64_t now) override;
   absl::Status Ready() override;
 
   // AttemptCounter

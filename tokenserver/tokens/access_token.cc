@@ -35,6 +35,7 @@ nlohmann::ordered_json AccessTokenClaims(const Snapshot& snapshot, const AccessT
   claims["jti"] = std::string(jti);
   claims["client_id"] = client.client_id();
   claims["scope"] = absl::StrJoin(req.scopes, " ");
+  if (!req.grant_id.empty()) claims[kGrantIdClaim] = req.grant_id;
   if (req.identity != nullptr) {
     AddIdentityClaims(client.policy(), req.scopes, *req.identity, &claims);
   } else if (client.kind() == v1::Client::SERVICE_ACCOUNT) {

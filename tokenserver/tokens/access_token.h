@@ -22,7 +22,14 @@ struct AccessTokenRequest {
   // The person the token is about (authorization code / refresh); nullptr for a client acting
   // for itself, whose identity (a service account's) is then taken from the client.
   const Identity* identity = nullptr;
+  // The grant the token was issued under (a code exchange and its refresh family); written as
+  // kGrantIdClaim so a revoked grant's tokens can be refused. Empty for client credentials.
+  std::string grant_id;
 };
+
+// The private claim naming the grant (RFC 7519 §4.3); userinfo and introspection refuse a
+// token whose grant the one-time store says is revoked (RFC 6749 §4.1.2).
+inline constexpr char kGrantIdClaim[] = "grant_id";
 
 struct IssuedAccessToken {
   std::string jwt;

@@ -9,19 +9,11 @@
 
 namespace nauthera {
 
-bool ClientMayRefresh(const v1::Client& client) {
-  auto has = [](const auto& list, absl::string_view value) {
-    return absl::c_find(list, value) != list.end();
-  };
-  return has(client.grant_types(), "refresh_token") &&
-         has(client.policy().allowed_grant_types(), "refresh_token");
-}
-
 absl::StatusOr<std::string> IssueUserTokens(const Snapshot& snapshot,
                                             const UserTokenRequest& request) {
   Identity identity = UserIdentity(*request.user);
   AccessTokenRequest access{request.client, request.user->subject(), request.scopes, request.now,
-                            &identity};
+                            &identity,      request.grant_id};
   ASSIGN_OR_RETURN(IssuedAccessToken issued, IssueAccessToken(snapshot, access));
   nlohmann::ordered_json body;
   body["access_token"] = issued.jwt;

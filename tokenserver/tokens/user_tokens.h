@@ -20,14 +20,12 @@ struct UserTokenRequest {
   std::string nonce;
   std::string refresh_token;  // the new one to hand out; empty for none
   int64_t now = 0;
+  std::string grant_id;  // carried by the access token (AccessTokenRequest::grant_id)
 };
 
 // The JSON body of a successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
 absl::StatusOr<std::string> IssueUserTokens(const Snapshot& snapshot,
                                             const UserTokenRequest& request);
-
-// Whether this client gets refresh tokens: registered for the grant and allowed by policy.
-bool ClientMayRefresh(const v1::Client& client);
 
 }  // namespace nauthera
 
