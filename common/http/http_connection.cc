@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/http/chunked_scan.h"
 #include "common/http/request_head.h"
 #include "common/http/response_writer.h"
 #include "common/metrics/metrics.h"
@@ -159,6 +160,12 @@ class Connection : public ConnectionBase,
     const auto& message = parser_->get();
     request_ = HttpRequest();
     request_.method = std::string(message.method_string());
+    // RFC 9110 §9.3.8/§9.3.6: TRACE would echo credentials; CONNECT makes no sense here.
+    // Checked before the target, which for CONNECT is an authority (RFC 9112 §3.2.3).
+    if (request_.method == "TRACE" || request_.method == "CONNECT") {
+      request_.path = std::string(View(message.target()));
+      return Refuse(405, "method not allowed", {{"Allow", AllowFor(request_.path)}});
+    }
     if (!SplitTarget(View(message.target()), request_.method, &request_)) {
       return Refuse(400, "invalid request target");
     }
@@ -169,10 +176,6 @@ class Connection : public ConnectionBase,
     request_.remote_address = remote_;
     version_ = message.version();
     keep_alive_ = message.keep_alive();
-    // RFC 9110 §9.3.8/§9.3.6: TRACE would echo credentials; CONNECT makes no sense here.
-    if (request_.method == "TRACE" || request_.method == "CONNECT") {
-      return Refuse(405, "method not allowed", {{"Allow", AllowFor(request_.path)}});
-    }
     size_t limit = Limits().max_body_bytes;
     if (core_->options.body_limit) {
       limit = std::min(limit, core_->options.body_limit(request_.method, request_.path));
@@ -182,6 +185,11 @@ class Connection : public ConnectionBase,
       return Refuse(413, "request body too large");
     }
     parser_->body_limit(limit);  // a chunked body is stopped as soon as it passes the limit
+    chunked_ = head.chunked;
+    scanned_ = 0;
+    if (chunked_) {
+      scanner_.emplace(Limits().max_request_line_bytes, Limits().max_header_bytes);
+    }
     if (parser_->is_done()) return Dispatch();
     // RFC 9110 §10.1.1: tell a client that waits for it to send the body.
     if (version_ == 11 && absl::EqualsIgnoreCase(std::string(message[http::field::expect]),
@@ -197,24 +205,41 @@ class Connection : public ConnectionBase,
     ReadBody();
   }
 
-  // 3. The body, within body_timeout and the route's limit.
+  // 3. The body, within body_timeout and the route's limit. A chunked body's framing is
+  //    checked on the raw bytes (chunked_scan.h) before Beast decodes them.
   void ReadBody() {
-    Tcp().expires_after(Limits().body_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](error_code ec, size_t) {
-                       self->OnBody(ec);
-                     });
+    Tcp().expires_after(Limits().body_timeout);  // the whole body, not each read
+    FeedBody();
   }
 
-  void OnBody(error_code ec) {
-    if (ec == http::error::body_limit) return Refuse(413, "request body too large");
-    if (ec == beast::error::timeout || ec == http::error::end_of_stream ||
-        ec == net::error::eof || ec == net::error::operation_aborted ||
-        ec == net::error::connection_reset) {
-      return CloseNow();
+  void FeedBody() {
+    if (chunked_) {
+      absl::string_view fresh = Buffered().substr(scanned_);
+
+      scanned_ += scanner_->Feed(fresh);
+      if (scanner_->rejected()) return Refuse(400, scanner_->reason());
     }
-    if (ec) return Refuse(400, absl::StrCat("malformed body: ", ec.message()));
-    Dispatch();
+    // Beast sees only what the scanner passed (chunked) or all of it (Content-Length).
+    size_t vetted = chunked_ ? scanned_ : buffer_.size();
+    while (vetted > 0 && !parser_->is_done()) {
+      error_code ec;
+      size_t used = parser_->put(net::buffer(buffer_.data().data(), vetted), ec);
+      if (ec == http::error::need_more) break;
+      if (ec == http::error::body_limit) return Refuse(413, "request body too large");
+      if (ec) return Refuse(400, absl::StrCat("malformed body: ", ec.message()));
+      if (used == 0) break;
+      buffer_.consume(used);
+      vetted -= used;
+      if (chunked_) scanned_ -= used;
+    }
+    if (parser_->is_done()) return Dispatch();
+    stream_.async_read_some(buffer_.prepare(kReadChunk),
+                            [self = this->shared_from_this()](error_code ec, size_t n) {
+                              // Timeout (Beast closed the socket), eof or reset: no answer.
+                              if (ec) return self->CloseNow();
+                              self->buffer_.commit(n);
+                              self->FeedBody();
+                            });
   }
 
   // 4. The handler, or the server's own answer to OPTIONS.
@@ -315,6 +340,9 @@ class Connection : public ConnectionBase,
   HttpRequest request_;
   unsigned version_ = 0;
   bool keep_alive_ = false;
+  bool chunked_ = false;
+  std::optional<ChunkedScanner> scanner_;
+  size_t scanned_ = 0;  // bytes at the buffer's front the scanner has passed
   std::unique_ptr<BeastResponse> response_;  // alive while it is written
   bool idle_ = false;                       // waiting for a request, nothing received
   bool first_request_ = true;

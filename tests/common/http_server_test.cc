@@ -146,6 +146,22 @@ TEST_CASE("http server decodes chunked bodies with extensions intact") {
   CHECK(client.ReadResponses(1).find("path=/p body=abcde") != std::string::npos);
 }
 
+TEST_CASE("http server refuses a malformed chunked body at once, not at the body timeout") {
+  auto server = StartServer({}, EchoPath);
+  auto [name, body] = GENERATE(table<std::string, std::string>({
+      {"unterminated quoted extension", "5;a=\"open\r\nhello\r\n0\r\n\r\n"},
+      {"negative size", "-1\r\nAAAA\r\n0\r\n\r\n"},
+      {"data longer than its size", "3\r\nhello\r\n0\r\n\r\n"},
+  }));
+  CAPTURE(name);
+  RawClient client(server->port(), 2000ms);
+  client.Send("POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
+  std::string out = client.ReadResponses(1);
+  INFO(out);
+  CHECK(absl::StartsWith(out, "HTTP/1.1 400 "));
+  CHECK(client.ClosedByPeer());
+}
+
 TEST_CASE("http server answers HEAD like GET without the body, and OPTIONS with Allow") {
   HttpServer::Options options;
   options.allowed_methods = [](absl::string_view) { return std::string("GET, HEAD, POST"); };
