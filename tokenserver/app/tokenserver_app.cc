@@ -9,11 +9,23 @@
 #include "absl/strings/str_cat.h"
 #include "common/util/log.h"
 #include "tokenserver/http/routes.h"
+#include "tokenserver/oauth/oauth_error.h"
 #include "tokenserver/store/memory_store.h"
 #include "tokenserver/store/redis_store.h"
 
 namespace nauthera {
 namespace {
+
+// The edge's own refusals (400, 405, 408, 413, 414, 431, 503, 505) in the catalogue's JSON
+// form, so every answer of the token server has one shape (RFC 6749 §5.2).
+HttpResponse EdgeError(int status, absl::string_view message) {
+  OAuthErrorCode code = status == 503   ? OAuthErrorCode::kTemporarilyUnavailable
+                        : status >= 500 ? OAuthErrorCode::kServerError
+                                        : OAuthErrorCode::kInvalidRequest;
+  OAuthError error = MakeOAuthError(code, std::string(message));
+  error.status_override = status;
+  return ToHttpResponse(error);
+}
 
 std::string DefaultNodeId() {
   char host[256] = {0};
@@ -78,6 +90,7 @@ absl::StatusOr<std::unique_ptr<TokenServerApp>> TokenServerApp::Start(
   http.threads = app->resolved_.threads;
   http.body_limit = BodyLimit;
   http.allowed_methods = AllowedMethods;
+  http.error_response = EdgeError;
   Router* router = app->router_.get();
   auto server = HttpServer::Start(
       std::move(http), [router](const HttpRequest& request) { return router->Handle(request); });
