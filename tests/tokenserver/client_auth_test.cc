@@ -3,7 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/encoding/base64.h"
 #include "tests/tokenserver/test_state.h"
+#include "tokenserver/endpoints/token_endpoint.h"
 #include "tokenserver/oauth/client_auth.h"
+#include "tokenserver/store/memory_store.h"
 
 namespace nauthera {
 namespace {
@@ -91,6 +93,55 @@ TEST_CASE("HTTP Basic credentials are form-urlencoded before base64 (RFC 6749 §
   auto result = AuthenticateClient(request, *Form::Parse(""), **snapshot);
   REQUIRE(result.ok());
   CHECK(result->client->client_id() == "id with:colon");
+}
+
+}  // namespace nauthera
+
+namespace nauthera {
+
+TEST_CASE("every client authentication failure answers word for word the same") {
+  auto snapshot = testing::TestSnapshot();
+  MemoryStore store;
+  const std::string grant = "grant_type=authorization_code&code=c&redirect_uri=x";
+  auto [name, body] = GENERATE(table<std::string, std::string>({
+      {"unknown client, id only", "&client_id=nobody"},
+      {"confidential client, id only (no secret)", "&client_id=web-dashboard-client"},
+      {"confidential service account, id only", absl::StrCat("&client_id=", kSaId)},
+      {"confidential client, wrong secret", "&client_id=web-dashboard-client&client_secret=x"},
+      {"unknown client, some secret", "&client_id=nobody&client_secret=x"},
+  }));
+  CAPTURE(name);
+  // The reference answer: an unknown client (RFC 6749 §5.2 invalid_client).
+  HttpResponse reference =
+      HandleTokenRequest(testing::TokenPost(grant + "&client_id=nobody"), *snapshot,
+                         testing::kNow, &store);
+  HttpResponse response =
+      HandleTokenRequest(testing::TokenPost(grant + body), *snapshot, testing::kNow, &store);
+  CHECK(reference.status == 401);
+  CHECK(response.status == reference.status);
+  CHECK(response.body == reference.body);
+  CHECK(response.GetHeader("WWW-Authenticate") == reference.GetHeader("WWW-Authenticate"));
+}
+
+TEST_CASE("client authentication failures over HTTP Basic all answer the same too") {
+  auto snapshot = testing::TestSnapshot();
+  MemoryStore store;
+  auto [user, secret] = GENERATE(table<std::string, std::string>({
+      {"nobody", "x"},
+      {"web-dashboard-client", "x"},
+      {"web-dashboard-client", ""},
+      {kSaId, ""},
+  }));
+  CAPTURE(user, secret);
+  const std::string grant = "grant_type=authorization_code&code=c&redirect_uri=x";
+  HttpResponse reference = HandleTokenRequest(
+      WithBasic(testing::TokenPost(grant), "nobody", "x"), *snapshot, testing::kNow, &store);
+  HttpResponse response = HandleTokenRequest(WithBasic(testing::TokenPost(grant), user, secret),
+                                             *snapshot, testing::kNow, &store);
+  CHECK(reference.status == 401);
+  CHECK(response.status == reference.status);
+  CHECK(response.body == reference.body);
+  CHECK(response.GetHeader("WWW-Authenticate") == reference.GetHeader("WWW-Authenticate"));
 }
 
 }  // namespace nauthera
