@@ -74,8 +74,8 @@ TEST_CASE("no writer sends the internal detail") {
 
 TEST_CASE("Bearer challenges never carry CR, LF or an unescaped quote (RFC 6750 §3)") {
   auto description = GENERATE(as<std::string>{}, "plain", "line\r\nSet-Cookie: x=1",
-                              "say \"hi\"", "back\\slash", std::string("nul\0byte", 8), "t\xc3\xa9l\xc3\xa9",
-                              "\r", "\"", std::string(300, '"'));
+                              "say \"hi\"", "back\\slash", std::string("nul\0byte", 8),
+                              "t\xc3\xa9l\xc3\xa9", "\r", "\"", std::string(300, '"'));
   CAPTURE(description);
   OAuthError error = MakeOAuthError(OAuthErrorCode::kInvalidToken, description);
   HttpResponse response = ToBearerResponse(error);

@@ -96,19 +96,73 @@ TEMPLATE_TEST_CASE("authorization codes: the grant round-trips and is single use
   CHECK(family == "family-1");
 }
 
+TEMPLATE_TEST_CASE("authorization codes: another client's attempt is refused before the code is "
+                   "spent, and changes nothing", "[store]", MemoryBackend, RedisBackend) {
+  TestType backend;
+  const std::string code = Sha256("code-bound");
+  REQUIRE(backend.a()->PutCode(code, Grant()).ok());
+  std::string grant_id;
+  // Unspent: refused for client-2, still there for client-1.
+  CHECK(absl::IsPermissionDenied(
+      backend.b()->ConsumeCode(code, "client-2", kNow + 1, &grant_id).status()));
+  REQUIRE(backend.a()->ConsumeCode(code, "client-1", kNow + 1, &grant_id).ok());
+  REQUIRE(backend.a()->LinkCodeToFamily(code, "grant-1").ok());
+  // Spent: client-2 learns nothing (not a replay, no grant to revoke); client-1's replay is.
+  grant_id.clear();
+  CHECK(absl::IsPermissionDenied(
+      backend.b()->ConsumeCode(code, "client-2", kNow + 2, &grant_id).status()));
+  CHECK(grant_id.empty());
+  CHECK(absl::IsFailedPrecondition(
+      backend.b()->ConsumeCode(code, "client-1", kNow + 2, &grant_id).status()));
+  CHECK(grant_id == "grant-1");
+}
+
+TEMPLATE_TEST_CASE("revoked grants: remembered across replicas until their time, family ended",
+                   "[store]", MemoryBackend, RedisBackend) {
+  TestType backend;
+  const std::string token = Sha256("rt-grant");
+  REQUIRE(backend.a()->CreateFamily(Family("grant-fam"), token).ok());
+  for (const char* id : {"grant-fam", "grant-without-family"}) {
+    CAPTURE(id);
+    CHECK_FALSE(*backend.b()->IsGrantRevoked(id, kNow));
+    REQUIRE(backend.a()->RevokeGrant(id, kNow + 600).ok());
+    CHECK(*backend.b()->IsGrantRevoked(id, kNow + 1));
+    CHECK(*backend.a()->IsGrantRevoked(id, kNow + 599));
+    CHECK_FALSE(*backend.b()->IsGrantRevoked(id, kNow + 600));
+    // A later, shorter revocation never shortens the first.
+    REQUIRE(backend.b()->RevokeGrant(id, kNow + 10).ok());
+    CHECK(*backend.a()->IsGrantRevoked(id, kNow + 599));
+  }
+  CHECK_FALSE(*backend.a()->IsGrantRevoked("grant-other", kNow));
+  // The family of that id is revoked with it.
+  auto lookup = backend.b()->LookupRefreshToken(token, kNow + 1, 30);
+  REQUIRE(lookup.ok());
+  CHECK(lookup->use == RefreshTokenUse::kUnknown);
+  // A family created under a grant already revoked (a replay racing the exchange) is refused.
+  CHECK(absl::IsFailedPrecondition(
+      backend.b()->CreateFamily(Family("grant-without-family"), Sha256("rt-late"))));
+  auto late = backend.a()->LookupRefreshToken(Sha256("rt-late"), kNow + 1, 30);
+  REQUIRE(late.ok());
+  CHECK(late->use == RefreshTokenUse::kUnknown);
+}
+
 TEMPLATE_TEST_CASE("authorization codes: unknown and expired codes are NotFound", "[store]",
                    MemoryBackend, RedisBackend) {
   TestType backend;
   std::string family;
-  CHECK(absl::IsNotFound(backend.a()->ConsumeCode(Sha256("never"), "client-1", kNow, &family).status()));
+  CHECK(absl::IsNotFound(
+      backend.a()->ConsumeCode(Sha256("never"), "client-1", kNow, &family).status()));
   const std::string code = Sha256("code-expiring");
   REQUIRE(backend.a()->PutCode(code, Grant(kNow + 60)).ok());
-  CHECK(absl::IsNotFound(backend.b()->ConsumeCode(code, "client-1", kNow + 60, &family).status()));
+  CHECK(absl::IsNotFound(
+      backend.b()->ConsumeCode(code, "client-1", kNow + 60, &family).status()));
   // Expired and never spent: still not a replay.
-  CHECK(absl::IsNotFound(backend.b()->ConsumeCode(code, "client-1", kNow + 61, &family).status()));
+  CHECK(absl::IsNotFound(
+      backend.b()->ConsumeCode(code, "client-1", kNow + 61, &family).status()));
   // Linking an unknown code creates nothing.
   CHECK(backend.a()->LinkCodeToFamily(Sha256("never"), "family-x").ok());
-  CHECK(absl::IsNotFound(backend.a()->ConsumeCode(Sha256("never"), "client-1", kNow, &family).status()));
+  CHECK(absl::IsNotFound(
+      backend.a()->ConsumeCode(Sha256("never"), "client-1", kNow, &family).status()));
 }
 
 TEMPLATE_TEST_CASE("many threads on two replicas redeem one code: exactly one wins", "[store]",

@@ -133,7 +133,8 @@ TEST_CASE("redis down: every operation is Unavailable, fast, and counted") {
   auto start = std::chrono::steady_clock::now();
   std::string family;
   CHECK(absl::IsUnavailable(store.PutCode(Sha256("c"), Grant())));
-  CHECK(absl::IsUnavailable(store.ConsumeCode(Sha256("c"), "client-1", kNow, &family).status()));
+  CHECK(absl::IsUnavailable(
+      store.ConsumeCode(Sha256("c"), "client-1", kNow, &family).status()));
   CHECK(absl::IsUnavailable(store.LinkCodeToFamily(Sha256("c"), "f")));
   CHECK(absl::IsUnavailable(
       store.CreateFamily(RefreshFamily{"f", "c", "s", {}, kNow, kNow + 60}, Sha256("t"))));

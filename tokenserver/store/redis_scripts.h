@@ -90,18 +90,18 @@ return 1
 inline constexpr char kRevokeGrant[] = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'revoked', '1') end
 redis.call('DEL', KEYS[2])
-local until = tonumber(ARGV[1])
+local till = tonumber(ARGV[1])
 local old = tonumber(redis.call('GET', KEYS[3]) or '0')
-if old > until then until = old end
-redis.call('SET', KEYS[3], tostring(until))
-redis.call('EXPIREAT', KEYS[3], until)
+if old > till then till = old end
+redis.call('SET', KEYS[3], tostring(till))
+redis.call('EXPIREAT', KEYS[3], till)
 return 1
 )lua";
 
 // KEYS: revoked grant. ARGV: now. 1 revoked, 0 not.
 inline constexpr char kGrantRevoked[] = R"lua(
-local until = tonumber(redis.call('GET', KEYS[1]) or '0')
-if until > tonumber(ARGV[1]) then return 1 end
+local till = tonumber(redis.call('GET', KEYS[1]) or '0')
+if till > tonumber(ARGV[1]) then return 1 end
 return 0
 )lua";
 
