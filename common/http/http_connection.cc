@@ -255,7 +255,7 @@ class Connection : public ConnectionBase,
     } else {
       response = CallHandler();
     }
-    bool keep = keep_alive_ && !core_->draining.load();
+    bool keep = keep_alive_ && !core_->draining.load() && !core_->close_after_response.load();
     Write(std::move(response), keep, head);
   }
 

@@ -28,6 +28,8 @@ struct ServerCore {
   HttpServer::Options options;
   HttpHandler handler;
   std::atomic<bool> draining{false};
+  // Every response from now on carries Connection: close (HttpServer::CloseAfterResponses).
+  std::atomic<bool> close_after_response{false};
   std::atomic<int> open{0};  // connections alive (incremented at accept)
 
   uint64_t Register(std::weak_ptr<ConnectionBase> connection);

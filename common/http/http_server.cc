@@ -209,6 +209,8 @@ void HttpServer::Shutdown(std::chrono::milliseconds grace) {
   }
 }
 
+void HttpServer::CloseAfterResponses() { impl_->core.close_after_response.store(true); }
+
 void HttpServer::Stop() { Shutdown(std::chrono::milliseconds(0)); }
 
 }  // namespace nauthera

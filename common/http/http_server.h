@@ -47,6 +47,10 @@ class HttpServer {
   // The port listened on.
   int port() const;
 
+  // From now on every response carries Connection: close, so clients reconnect (to another
+  // replica) while this one still serves: the first step of a graceful stop.
+  void CloseAfterResponses();
+
   // Stops accepting, closes idle keep-alive connections at once, lets requests in flight
   // finish (their responses carry Connection: close), then closes whatever is left when
   // `grace` has passed and joins the I/O threads. Idempotent.

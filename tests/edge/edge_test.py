@@ -20,6 +20,7 @@ import base64
 import os
 import re
 import shutil
+import signal
 import ssl
 import subprocess
 import sys
@@ -32,9 +33,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import edge_cases  # noqa: E402
 from edge_cases import (BODY_TIMEOUT, HEADER_TIMEOUT, IDLE_TIMEOUT, TABLE, describe_expect,  # noqa: E402
-                        status_ok)
+                        get, status_ok)
 from edge_lib import (HOST, Conn, ProtocolError, Program, Response, free_port,  # noqa: E402
-                      simple_get, vm_rss_kib)
+                      describe_exit, simple_get, vm_rss_kib)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MAX_CONNECTIONS = 8
@@ -354,6 +355,53 @@ def timeout_flags(idle=IDLE_TIMEOUT):
             ("http-idle-timeout", f"{idle:.0f}s")]
 
 
+SHUTDOWN_DELAY = 1
+
+
+def check_graceful_shutdown(listener):
+    """SIGTERM: /readyz answers 503 at once while requests are still served for
+    --shutdown-delay; a request in flight finishes with Connection: close; an idle kept-alive
+    connection is closed; the process exits 0 within delay + timeout."""
+    errors = []
+    proc = listener.program.proc
+    idle = Conn(listener)
+    idle.send(get())
+    first = idle.read_response(time.monotonic() + 2)
+    if not isinstance(first, Response) or first.status != 200:
+        return [f"idle connection's first request got {first}"]
+    busy = Conn(listener)
+    # A request in flight: its head and half its body are sent before the signal.
+    body = b"grant_type=client_credentials&client_id=nope&client_secret=x"
+    busy.send(b"POST /oauth2/token HTTP/1.1\r\nHost: x\r\n"
+              b"Content-Type: application/x-www-form-urlencoded\r\n"
+              + f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:10])
+    time.sleep(0.2)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    time.sleep(0.2)
+    ready = simple_get(listener, "/readyz", timeout=1.0)
+    if not isinstance(ready, Response) or ready.status != 503:
+        errors.append(f"/readyz during the shutdown delay answered {ready}, want 503")
+    busy.send(body[10:])
+    done = busy.read_response(time.monotonic() + 3)
+    if not isinstance(done, Response) or done.status != 401:
+        errors.append(f"the request in flight got {done}, want its 401 invalid_client")
+    elif (done.header("Connection") or "").lower() != "close":
+        errors.append("the request in flight was answered without Connection: close")
+    if not idle.wait_closed(time.monotonic() + SHUTDOWN_DELAY + 2):
+        errors.append("the idle kept-alive connection was not closed")
+    try:
+        code = proc.wait(timeout=SHUTDOWN_DELAY + 6)
+        if code != 0:
+            errors.append(f"exited with {describe_exit(code)}, want 0")
+    except subprocess.TimeoutExpired:
+        errors.append("still running 7 s after SIGTERM")
+    say(f"      ({listener.name}: exited {time.monotonic() - t0:.1f} s after SIGTERM)")
+    idle.close()
+    busy.close()
+    return errors
+
+
 def setup(build, work):
     controller_bin = os.path.join(build, "controller", "nauthera-controller")
     token_bin = os.path.join(build, "tokenserver", "nauthera-tokenserver")
@@ -369,7 +417,9 @@ def setup(build, work):
     controller_flags = supported_flags(controller_bin, timeout_flags())
     token_flags = supported_flags(token_bin, timeout_flags())
     limited_flags = supported_flags(token_bin, timeout_flags(idle=30) +
-                                    [("http-max-connections", str(MAX_CONNECTIONS))])
+                                    [("http-max-connections", str(MAX_CONNECTIONS)),
+                                     ("shutdown-delay", f"{SHUTDOWN_DELAY}s"),
+                                     ("shutdown-timeout", "5s")])
 
     programs, listeners = {}, {}
 
@@ -452,6 +502,11 @@ def main():
         for t in threads:
             t.join()
         if not args.no_load:
+            l = listeners["tokenserver-limited"]
+            t0 = time.monotonic()
+            results.add(l.name, "SIGTERM: /readyz 503 at once, in-flight request finished with "
+                        "Connection: close, idle connection closed, exit 0",
+                        check_graceful_shutdown(l), int((time.monotonic() - t0) * 1000))
             l = listeners["tokenserver-http"]
             t0 = time.monotonic()
             errors = check_memory(l) + after_case(l)

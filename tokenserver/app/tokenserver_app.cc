@@ -109,6 +109,7 @@ void TokenServerApp::Shutdown() {
   if (stopped_) return;
   stopped_ = true;
   draining_.store(true);
+  server_->CloseAfterResponses();
   if (resolved_.shutdown_delay.count() > 0) {
     LogInfo("draining: /readyz answers 503",
             {{"delay_ms", std::to_string(resolved_.shutdown_delay.count())}});
