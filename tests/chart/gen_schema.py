@@ -105,6 +105,9 @@ token_server = obj(dict({
     "image": image("nauthera/nauthera-tokenserver"),
     "replicas": i(1),
     "threads": i(0, 1024),
+    # SIGTERM -> /readyz 503 and Connection: close at once, still serving this long, then the
+    # listener closes and requests in flight finish (docs/http-edge.md).
+    "shutdownDelay": s(pattern=DURATION),
     "grpcBackupPollIntervalMs": i(0, 60000),
     "redis": obj({"url": s(pattern=r"^(rediss?://\S+)?$"), "existingSecret": s(),
                   "existingSecretKey": s(minLength=1), "timeoutMs": i(0, 60000)}),
