@@ -11,7 +11,8 @@
 
 namespace nauthera {
 
-// Seconds in "<n>h<n>m<n>s" (each part optional, at least one, in that order, total > 0).
+// Seconds in "<n>h<n>m<n>s" (each part optional, at least one, in that order, total > 0 and
+// at most 10^10 hours).
 absl::StatusOr<int64_t> ParseDurationSeconds(absl::string_view text);
 
 // The shortest form ParseDurationSeconds reads back: 900 -> "15m", 5400 -> "1h30m".

@@ -26,6 +26,12 @@ absl::Status LineSplitter::Feed(absl::string_view data, const LineHandler& on_li
     data.remove_prefix(newline + 1);
     bool go_on;
     if (pending_.empty()) {
+      // The same limit as for a line cut across chunks, so where the chunks fall never decides
+      // whether a stream is accepted (found by tests/fuzz/watch_line_fuzz.cc).
+      if (head.size() > max_line_bytes_) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat("a streamed line is longer than ", max_line_bytes_, " bytes"));
+      }
       go_on = Emit(head, on_line);
     } else {
       if (pending_.size() + head.size() > max_line_bytes_) {

@@ -1,0 +1,44 @@
+// Inputs fuzz_watch_line (tests/fuzz/watch_line_fuzz.cc, docs/fuzzing.md) found, kept as unit
+// tests so the gcc build checks them on every run.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "controller/kube/json_lines.h"
+
+namespace nauthera::controller::kube {
+namespace {
+
+// A line over the limit was refused only when it was cut across chunks; whole inside one chunk
+// it was delivered, so the same stream was accepted or refused depending on where TCP cut it.
+TEST_CASE("a line longer than the limit is an error however the chunks are cut") {
+  const std::string stream = "{\"a\":1}\n123456789\n{\"b\":2}\n";
+  for (size_t cut = 0; cut <= stream.size(); ++cut) {
+    CAPTURE(cut);
+    LineSplitter splitter(/*max_line_bytes=*/8);
+    std::vector<std::string> lines;
+    auto collect = [&](absl::string_view line) {
+      lines.emplace_back(line);
+      return true;
+    };
+    absl::Status first = splitter.Feed(absl::string_view(stream).substr(0, cut), collect);
+    absl::Status status =
+        first.ok() ? splitter.Feed(absl::string_view(stream).substr(cut), collect) : first;
+    CHECK(status.code() == absl::StatusCode::kResourceExhausted);
+    CHECK(lines == std::vector<std::string>{"{\"a\":1}"});
+  }
+}
+
+TEST_CASE("a line of exactly the limit is delivered whole in one chunk") {
+  LineSplitter splitter(/*max_line_bytes=*/8);
+  std::vector<std::string> lines;
+  REQUIRE(splitter.Feed("12345678\n", [&](absl::string_view line) {
+                    lines.emplace_back(line);
+                    return true;
+                  }).ok());
+  CHECK(lines == std::vector<std::string>{"12345678"});
+}
+
+}  // namespace
+}  // namespace nauthera::controller::kube
