@@ -49,6 +49,8 @@ GRPC_PORT=$(free_port); CTRL_PORT=$(free_port); REDIS_PORT=$(free_port)
 PORT_A=$(free_port); PORT_B=$(free_port)
 A="http://127.0.0.1:$PORT_A"
 B="http://127.0.0.1:$PORT_B"
+# Replica A's --metrics-listen: /metrics is never on the issuer's port.
+PORT_AM=$(free_port); AM="http://127.0.0.1:$PORT_AM"
 ISSUER=$A  # the issuer names one URL; B serves the same issuer (a Service in front of both)
 CTRL_URL="http://127.0.0.1:$CTRL_PORT"
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
@@ -98,6 +100,7 @@ redis_answers() { [[ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]
 # start_tokenserver NAME URL [EXTRA FLAGS...]: sets ${NAME}_PID.
 start_tokenserver() {
   local name=$1 url=$2 pid; shift 2
+  [[ "$name" == A ]] && set -- "$@" --metrics-listen="$AM"
   "$TOKENSERVER" --controller="127.0.0.1:$GRPC_PORT" --listen="$url" --threads=2 \
     --node-id="replica-$name" "$@" >>"$LOGS/tokenserver-$name.log" 2>&1 </dev/null &
   pid=$!
@@ -160,7 +163,13 @@ if grep -q '"redis unavailable' "$LOGS/tokenserver-A.log" && grep -q '"redis una
 else
   fail "redis down: no \"redis unavailable\" log line"
 fi
-metrics=$(curl -s "$A/metrics")
+metrics=$(curl -s "$AM/metrics")
+code=$(curl -s -o /dev/null -w '%{http_code}' "$A/metrics")
+if [[ "$code" == 404 ]]; then
+  pass "/metrics is served on --metrics-listen only (issuer port: 404)"
+else
+  fail "/metrics on the issuer port answered $code (want 404)"
+fi
 if grep -qE '^nauthera_store_errors_total\{operation="[a-z_]+"\} [1-9]' <<<"$metrics"; then
   pass "redis down: nauthera_store_errors_total counts the failures"
 else
@@ -181,7 +190,7 @@ PORT_M=$(free_port); M="http://127.0.0.1:$PORT_M"; M_PID=""
 start_tokenserver M "$M"
 bench=$(node "$HERE/replicas-flow.mjs" bench --a "$A" --b "$M" --client-id "$CLIENT_ID" --bench "$BENCH_N" 2>&1 | tail -n1)
 stop_pid "$M_PID"; M_PID=""
-store_ops=$(curl -s "$A/metrics" | awk '/^nauthera_store_request_duration_seconds_(sum|count)\{operation="(lookup_refresh|rotate_refresh)"\}/ {print}')
+store_ops=$(curl -s "$AM/metrics" | awk '/^nauthera_store_request_duration_seconds_(sum|count)\{operation="(lookup_refresh|rotate_refresh)"\}/ {print}')
 
 # 5. Memory (no --redis-url): the same cross-request cases on ONE replica pass; two memory
 # replicas do not share codes (the negative control for part 1).

@@ -27,6 +27,9 @@ void DeclareTokenServerFlags(FlagSet* flags, TokenServerOptions* o) {
   flags->String("listen", &o->listen,
                 "Where to serve OAuth2/OIDC: http://HOST:PORT (loopback only) or "
                 "https://HOST:PORT");
+  flags->String("metrics-listen", &o->metrics_listen,
+                "Serve /healthz, /readyz and /metrics here, http://HOST:PORT (e.g. "
+                "http://0.0.0.0:9090); /metrics is never served on --listen. Default: none");
   flags->String("tls-cert-file", &o->tls_cert_file,
                 "PEM certificate chain for an https --listen (re-read when it changes)");
   flags->String("tls-key-file", &o->tls_key_file,

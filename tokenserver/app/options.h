@@ -15,6 +15,8 @@ namespace nauthera {
 struct TokenServerOptions {
   std::string controller = "127.0.0.1:7070";
   std::string listen = "http://127.0.0.1:8080";
+  // /healthz, /readyz and /metrics for probes and Prometheus; "" = none (never on --listen).
+  std::string metrics_listen;
   std::string tls_cert_file;
   std::string tls_key_file;
   bool plain_http_behind_tls_proxy = false;

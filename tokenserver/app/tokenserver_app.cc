@@ -96,9 +96,23 @@ absl::StatusOr<std::unique_ptr<TokenServerApp>> TokenServerApp::Start(
       std::move(http), [router](const HttpRequest& request) { return router->Handle(request); });
   if (!server.ok()) return server.status();
   app->server_ = *std::move(server);
+  if (!options.metrics_listen.empty()) {
+    HttpServer::Options ops;
+    ops.listen_url = options.metrics_listen;
+    ops.limits = app->resolved_.limits;
+    ops.threads = 1;
+    ops.body_limit = [](absl::string_view, absl::string_view) { return size_t{0}; };
+    auto metrics = HttpServer::Start(std::move(ops), [router](const HttpRequest& request) {
+      return router->HandleOps(request);
+    });
+    if (!metrics.ok()) return metrics.status();
+    app->metrics_server_ = *std::move(metrics);
+  }
   // 4. Only now ask the controller for state.
   app->client_->Start();
   LogInfo("token server started", {{"listen", options.listen},
+                                   {"metrics_listen", options.metrics_listen.empty()
+                                                          ? "(none)" : options.metrics_listen},
                                    {"controller", client_options.controller_address},
                                    {"threads", std::to_string(app->resolved_.threads)},
                                    {"one_time_store", app->store_name_}});
@@ -116,6 +130,7 @@ void TokenServerApp::Shutdown() {
     std::this_thread::sleep_for(resolved_.shutdown_delay);
   }
   server_->Shutdown(resolved_.shutdown_timeout);
+  if (metrics_server_) metrics_server_->Shutdown(std::chrono::seconds(1));
   client_->Stop();
   LogInfo("token server stopped");
 }

@@ -46,6 +46,7 @@ class TokenServerApp {
   std::unique_ptr<StateClient> client_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<HttpServer> metrics_server_;  // --metrics-listen
   bool stopped_ = false;
 };
 

@@ -66,7 +66,8 @@ HttpResponse Router::Route(const HttpRequest& request, absl::string_view* endpoi
   const std::string& path = request.path;
 
   if (path == "/healthz") return *endpoint = "healthz", HandleHealthz();
-  if (path == "/metrics") return *endpoint = "metrics", HandleMetrics();
+  // /metrics is not on the issuer's port: it is served by --metrics-listen only
+  // (Router::HandleOps), so the Internet never sees client ids or counters.
   std::shared_ptr<const Snapshot> snapshot = state_->Get();
   if (path == "/readyz") {
     *endpoint = "readyz";
@@ -118,6 +119,12 @@ HttpResponse Router::RouteWithState(const HttpRequest& request, const Snapshot& 
   }
   if (path == "/oauth2/logout") return *endpoint = "logout", HandleLogout(request, snapshot, now);
   return NotFound();
+}
+
+HttpResponse Router::HandleOps(const HttpRequest& request) const {
+  if (request.path == "/metrics") return HandleMetrics();
+  if (request.path == "/healthz" || request.path == "/readyz") return Handle(request);
+  return HttpResponse::Text(404, "not found; try /healthz, /readyz or /metrics\n");
 }
 
 HttpResponse Router::Handle(const HttpRequest& request) const {

@@ -21,6 +21,8 @@ class Router {
          std::function<int64_t()> now);
 
   HttpResponse Handle(const HttpRequest& request) const;
+  // The --metrics-listen listener: /healthz, /readyz and /metrics, nothing else.
+  HttpResponse HandleOps(const HttpRequest& request) const;
 
   // From when *draining is true, /readyz answers 503: the process is shutting down.
   void set_draining(const std::atomic<bool>* draining) { draining_ = draining; }

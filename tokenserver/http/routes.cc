@@ -25,7 +25,6 @@ constexpr Route kRoutes[] = {
     {"/.well-known/oauth-authorization-server", true, false},
     {"/healthz", true, false},
     {"/readyz", true, false},
-    {"/metrics", true, false},
 };
 
 const Route* Find(absl::string_view path) {
