@@ -363,7 +363,8 @@ case_oversized_body() {
       "$(client_id)" "$(client_secret)"
     head -c 102400 /dev/zero | tr '\0' 'a'; } >"$body"
   token_request "$CASE_DIR/r" -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "@$body"
-  expect_oauth_error "$CASE_DIR/r" 400 invalid_request
+  # RFC 9110 §15.5.14: the edge answers 413 from Content-Length, before the body is read.
+  expect_oauth_error "$CASE_DIR/r" 413 invalid_request
 }
 
 case_unsupported_grant_type() {
@@ -622,7 +623,7 @@ run_case "scope=profile not allowed -> 400 invalid_scope" case_scope_not_allowed
 run_case "duplicated grant_type -> 400 invalid_request" case_duplicated_parameter
 run_case "missing grant_type -> 400 invalid_request" case_missing_grant_type
 run_case "Content-Type application/json -> 400 invalid_request" case_wrong_content_type
-run_case "100 KB body -> 400 invalid_request" case_oversized_body
+run_case "100 KB body -> 413 invalid_request, answered before the body is read" case_oversized_body
 run_case "grant_type=password -> 400 unsupported_grant_type" case_unsupported_grant_type
 run_case "service account removed -> invalid_client within 2 s, Secret removed" case_service_account_removed
 run_case "policy narrowed (no groups) -> token without groups, scope lacks groups" case_policy_narrowed
