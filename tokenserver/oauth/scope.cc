@@ -1,6 +1,7 @@
 #include "tokenserver/oauth/scope.h"
 
 #include "absl/algorithm/container.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -20,16 +21,32 @@ bool Contains(const StringList& list, const std::string& value) {
 OAuthOr<std::vector<std::string>> ParseScope(absl::string_view text) {
   std::vector<std::string> scopes;
   if (text.empty()) return scopes;
+  // Bounded before any work, and linear: a request cannot buy CPU with a long scope.
+  if (text.size() > kMaxScopeBytes) {
+    return MakeOAuthError(OAuthErrorCode::kInvalidScope,
+                          absl::StrCat("scope is longer than ", kMaxScopeBytes, " bytes"));
+  }
+  absl::flat_hash_set<absl::string_view> seen;
   for (absl::string_view token : absl::StrSplit(text, ' ')) {
     if (token.empty()) {
       return MakeOAuthError(OAuthErrorCode::kInvalidScope,
                             "scope must be scope names separated by single spaces");
     }
+    if (token.size() > kMaxScopeTokenBytes) {
+      return MakeOAuthError(OAuthErrorCode::kInvalidScope,
+                            absl::StrCat("a scope name is longer than ", kMaxScopeTokenBytes,
+                                         " bytes"));
+    }
     if (!absl::c_all_of(token, [](char c) { return IsScopeTokenChar(c); })) {
       return MakeOAuthError(OAuthErrorCode::kInvalidScope,
                             "scope contains a character RFC 6749 §3.3 does not allow");
     }
-    if (absl::c_find(scopes, token) == scopes.end()) scopes.emplace_back(token);
+    if (!seen.insert(token).second) continue;  // repeated tokens are folded
+    if (scopes.size() == kMaxScopeTokens) {
+      return MakeOAuthError(OAuthErrorCode::kInvalidScope,
+                            absl::StrCat("more than ", kMaxScopeTokens, " scopes requested"));
+    }
+    scopes.emplace_back(token);
   }
   return scopes;
 }

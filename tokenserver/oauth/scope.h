@@ -12,8 +12,14 @@ namespace nauthera {
 
 using StringList = google::protobuf::RepeatedPtrField<std::string>;
 
+// Bounds on a requested scope, checked before any other work.
+inline constexpr size_t kMaxScopeBytes = 4096;
+inline constexpr size_t kMaxScopeTokenBytes = 256;
+inline constexpr size_t kMaxScopeTokens = 64;
+
 // Splits on single spaces and checks each scope-token's characters
-// (%x21 / %x23-5B / %x5D-7E). Repeated tokens are folded. invalid_scope on bad syntax.
+// (%x21 / %x23-5B / %x5D-7E). Repeated tokens are folded (in linear time). invalid_scope on
+// bad syntax or past a bound.
 OAuthOr<std::vector<std::string>> ParseScope(absl::string_view text);
 
 // What a client is granted: every requested scope must be one the client is registered for
