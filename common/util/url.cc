@@ -1,5 +1,6 @@
 #include "common/util/url.h"
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,14 @@ namespace nauthera {
 
 absl::StatusOr<Url> ParseUrl(absl::string_view text) {
   Url url;
+  // RFC 3986 §2: a URI has no spaces and no control characters; a CR/LF here could reach a
+  // Location header.
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f) {
+      return absl::InvalidArgumentError("a URL may not contain spaces or control characters");
+    }
+  }
   size_t colon = text.find("://");
   if (colon == absl::string_view::npos || colon == 0) {
     return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not an absolute URL"));
@@ -48,8 +57,12 @@ absl::StatusOr<Url> ParseUrl(absl::string_view text) {
   }
   if (url.host.empty()) return absl::InvalidArgumentError("the URL has no host");
   url.host = absl::AsciiStrToLower(url.host);
+  // RFC 3986 §3.2.3: port = *DIGIT (SimpleAtoi alone would take "+80" or " 80").
+  bool digits = !port_text.empty() && port_text.size() <= 5 &&
+                absl::c_all_of(port_text, [](char c) { return c >= '0' && c <= '9'; });
   if (!port_text.empty() &&
-      (!absl::SimpleAtoi(port_text, &url.port) || url.port <= 0 || url.port > 65535)) {
+      (!digits || !absl::SimpleAtoi(port_text, &url.port) || url.port <= 0 ||
+       url.port > 65535)) {
     return absl::InvalidArgumentError(absl::StrCat("bad port \"", port_text, "\""));
   }
   return url;

@@ -42,3 +42,25 @@ TEST_CASE("form encoding escapes what must be escaped") {
 }
 
 }  // namespace nauthera
+
+namespace nauthera {
+
+TEST_CASE("a URL port is digits only, and a URL holds no space or control character") {
+  auto [text, ok] = GENERATE(table<std::string, bool>({
+      {"http://127.0.0.1:80/cb", true},
+      {"http://127.0.0.1:+80/cb", false},
+      {"http://127.0.0.1: 80/cb", false},
+      {"http://127.0.0.1:80\t/cb", false},
+      {"http://127.0.0.1:80\r\n\r\n/cb", false},
+      {"http://127.0.0.1:0080/cb", true},
+      {"http://127.0.0.1:000080/cb", false},
+      {"http://127.0.0.1:-1/cb", false},
+      {"http://127.0.0.1:65536/cb", false},
+      {"http://127.0.0.1/c b", false},
+      {"http://127.0.0.1/cb\x7f", false},
+  }));
+  CAPTURE(text);
+  CHECK(ParseUrl(text).ok() == ok);
+}
+
+}  // namespace nauthera
