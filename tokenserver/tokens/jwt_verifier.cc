@@ -17,6 +17,15 @@ absl::StatusOr<nlohmann::json> DecodePart(absl::string_view part) {
   return json;
 }
 
+// A header member that must be a string when present; "" when absent. A number or an object
+// where a string belongs is a malformed token (401), never an exception (500).
+absl::StatusOr<std::string> StringMember(const nlohmann::json& object, const char* name) {
+  auto it = object.find(name);
+  if (it == object.end()) return std::string();
+  if (!it->is_string()) return absl::InvalidArgumentError(absl::StrCat("non-string ", name));
+  return it->get<std::string>();
+}
+
 }  // namespace
 
 absl::StatusOr<nlohmann::json> VerifyJwt(const Snapshot& snapshot, absl::string_view token,
@@ -26,10 +35,16 @@ absl::StatusOr<nlohmann::json> VerifyJwt(const Snapshot& snapshot, absl::string_
   if (parts.size() != 3) return absl::InvalidArgumentError("malformed token");
   auto header = DecodePart(parts[0]);
   if (!header.ok()) return header.status();
+  auto alg = StringMember(*header, "alg");
+  auto typ = StringMember(*header, "typ");
+  auto kid_member = StringMember(*header, "kid");
+  if (!alg.ok() || !typ.ok() || !kid_member.ok()) return absl::InvalidArgumentError("malformed token");
   // RFC 8725 §3.1: the algorithm is ours to pick, never the token's.
-  if (header->value("alg", "") != "RS256") return absl::InvalidArgumentError("unexpected alg");
-  if (header->value("typ", "") != expect.typ) return absl::InvalidArgumentError("unexpected typ");
-  std::string kid = header->value("kid", "");
+  if (*alg != "RS256") return absl::InvalidArgumentError("unexpected alg");
+  if (*typ != expect.typ) return absl::InvalidArgumentError("unexpected typ");
+  // RFC 7515 §4.1.11: we understand no extension, so a token that lists any is refused.
+  if (header->contains("crit")) return absl::InvalidArgumentError("unsupported crit");
+  std::string kid = *kid_member;
   const RsaKey* key = nullptr;
   for (const PublishedKey& published : snapshot.published_keys()) {
     if (published.kid == kid) key = published.key.get();
@@ -50,6 +65,12 @@ absl::StatusOr<nlohmann::json> VerifyJwt(const Snapshot& snapshot, absl::string_
   }
   if (!expect.allow_expired && (*claims)["exp"].get<int64_t>() <= now) {
     return absl::DeadlineExceededError("token expired");
+  }
+  // RFC 7519 §4.1.5: not to be accepted before nbf.
+  if (claims->contains("nbf")) {
+    const nlohmann::json& nbf = (*claims)["nbf"];
+    if (!nbf.is_number_integer()) return absl::InvalidArgumentError("non-integer nbf");
+    if (nbf.get<int64_t>() > now) return absl::InvalidArgumentError("token not yet valid");
   }
   return claims;
 }
