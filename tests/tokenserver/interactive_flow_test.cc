@@ -405,3 +405,19 @@ TEST_CASE("redirect URIs: an empty path and / are one URI; nothing else is norma
 }
 
 }  // namespace nauthera
+
+namespace nauthera {
+
+TEST_CASE("an over-long username or password is refused before any work, and not echoed") {
+  Flow flow;
+  std::string long_name(15 * 1024, 'u');
+  HttpResponse response = flow.Login(long_name, testing::kUserPassword);
+  CHECK(response.status == 401);
+  CHECK_THAT(response.body, Catch::Contains("Incorrect username or password."));
+  CHECK(response.body.find(std::string(300, 'u')) == std::string::npos);
+  CHECK(flow.Login("alice", std::string(2000, 'p')).status == 401);
+  // Refused at the door, not counted: alice's next, correct attempt is not held up.
+  CHECK(flow.Login("alice", testing::kUserPassword).status == 303);
+}
+
+}  // namespace nauthera

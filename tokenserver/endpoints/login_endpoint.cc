@@ -51,6 +51,9 @@ std::string RefusalReason(const v1::User* user, const std::string& password) {
   return "";
 }
 
+constexpr size_t kMaxUsernameBytes = 256;
+constexpr size_t kMaxPasswordBytes = 1024;
+
 }  // namespace
 
 HttpResponse HandleLogin(const HttpRequest& http, const InteractiveContext& context) {
@@ -78,6 +81,12 @@ HttpResponse HandleLogin(const HttpRequest& http, const InteractiveContext& cont
   // 4. Attempt limits, per user and per address, before any password work.
   std::string username = form->Get("username");
   std::string password = form->Get("password");
+  // Bounded before any work or storage: no real username or password is this long, so
+  // refusing costs nobody anything and keeps the attempt table and the logs small.
+  if (username.size() > kMaxUsernameBytes || password.size() > kMaxPasswordBytes) {
+    Metrics::Global().Increment("nauthera_login_attempts_total", {"failed"});
+    return ShowLoginPage(http, context, request, 401, kGenericFailure, "");
+  }
   auto retry_after = context.limiter->RetryAfter(username, http.remote_address, context.now);
   if (!retry_after.ok()) return CountersUnavailable(retry_after.status());
   int64_t wait = *retry_after;
