@@ -92,7 +92,11 @@ for t in "${TARGETS[@]}"; do
   dict="$ROOT/tests/fuzz/dict/$t.dict"
   work="$WORK_DIR/$t"
   mkdir -p "$work/corpus" "$work/crashes"
-  args=(-artifact_prefix="$work/crashes/" -print_final_stats=1 -timeout=25 -rss_limit_mb=2048)
+  # Memory: ASan's own hard RSS limit (below) instead of libFuzzer's -rss_limit_mb, whose
+  # heap profile of a 2 GB heap of small nodes takes many minutes before the input is saved;
+  # one allocation over 2 GB is caught at once by -malloc_limit_mb.
+  args=(-artifact_prefix="$work/crashes/" -print_final_stats=1 -timeout=25 -rss_limit_mb=0
+        -malloc_limit_mb=2048)
   [[ "$TIME" != 0 ]] && args+=(-max_total_time="$TIME")
   [[ -n "$RUNS" ]] && args+=(-runs="$RUNS")
   [[ -f "$dict" ]] && args+=(-dict="$dict")
@@ -101,7 +105,8 @@ for t in "${TARGETS[@]}"; do
   corpora=("$work/corpus")
   [[ -d "$seeds" ]] && corpora+=("$seeds")
   rc=0
-  "$bin" "${args[@]}" "${corpora[@]}" > "$work/last.log" 2>&1 || rc=$?
+  ASAN_OPTIONS="hard_rss_limit_mb=2048:${ASAN_OPTIONS:-}" \
+    "$bin" "${args[@]}" "${corpora[@]}" > "$work/last.log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/last.log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/last.log" | tail -1)
   added=$(sed -n 's/^stat::new_units_added: *//p' "$work/last.log" | tail -1)
@@ -115,7 +120,8 @@ for t in "${TARGETS[@]}"; do
     | tee -a "$WORK_DIR/summary.txt"
   if ((rc != 0)); then
     echo "fuzz: $t FAILED (exit $rc); log $work/last.log" >&2
-    grep -E '^(==[0-9]+==ERROR|SUMMARY|.*invariant failed|    #[0-9]+ )' "$work/last.log" \
+    grep -E '^(==[0-9]+==(ERROR|AddressSanitizer)|SUMMARY|.*invariant failed|    #[0-9]+ )' \
+      "$work/last.log" \
       | head -30 >&2 || true
     echo "fuzz: crash file: ${crash_file:-none written}" >&2
     echo "fuzz: reproduce: $bin ${crash_file:-<crash file>}" >&2

@@ -26,6 +26,7 @@ DEB_PACKAGES=(
   libhiredis-dev redis-server  # shared one-time store for several token-server replicas
   jq curl wrk openssl python3 python3-yaml ca-certificates
   chromium  # headless browser for the login-page test (driven by npm playwright-core)
+  clang libclang-rt-14-dev libfuzzer-14-dev ccache  # scripts/fuzz.sh (ctest fuzz_smoke)
 )
 
 deb_installed() {

@@ -1,5 +1,10 @@
 #include "controller/api/decode.h"
 
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "absl/strings/str_cat.h"
@@ -161,6 +166,43 @@ absl::StatusOr<ApiObject> DecodeDocument(const YAML::Node& doc, Identity& id) {
   return object;
 }
 
+// yaml-cpp 0.7 (Debian bookworm) LoadAll never returns on a stream its parser cannot advance
+// in, such as one that starts with ",": every call yields one more null document at the same
+// place, until memory runs out (jbeder/yaml-cpp#1040, fixed upstream after 0.8). Found by
+// tests/fuzz/yaml_decode_fuzz.cc. This pass walks the documents without building nodes and
+// throws where a document would start where the previous one did.
+class StuckStreamCheck : public YAML::EventHandler {
+ public:
+  static void Run(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    StuckStreamCheck check;
+    while (parser.HandleNextDocument(check)) {
+      if (check.previous_ && check.previous_->pos == check.start_.pos) {
+        throw YAML::ParserException(check.start_, "unexpected token where a document starts");
+      }
+      check.previous_ = check.start_;
+    }
+  }
+
+  void OnDocumentStart(const YAML::Mark& mark) override { start_ = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  YAML::Mark start_;
+  std::optional<YAML::Mark> previous_;
+};
+
 }  // namespace
 
 std::string DecodeError::ToString() const {
@@ -173,6 +215,7 @@ DecodedFile DecodeManifests(absl::string_view text, absl::string_view file) {
   DecodedFile out;
   std::vector<YAML::Node> docs;
   try {
+    StuckStreamCheck::Run(std::string(text));
     docs = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& e) {
     // yaml-cpp marks are 0-based.
