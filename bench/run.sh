@@ -7,7 +7,7 @@
 #     then discovery and JWKS GETs;
 #   - with --before BUILD_DIR, the same for a second Nauthera (controller + token server)
 #     built from another commit, e.g. the one before a change, interleaved with this one;
-#   - nginx (2 workers, keep-alive, no access log) serving the discovery and JWKS bytes our
+#   - nginx (2 workers, keep-alive, no access log, open_file_cache) serving the discovery and JWKS bytes our
 #     token server answered, the same GET runs: the HTTP ceiling of this machine;
 #   - the npm oidc-provider peer (bench/peer-oidc-provider) with WORKERS=0 and
 #     WORKERS=2, the same wrk runs.
@@ -202,7 +202,8 @@ for pair in "${pairs[@]}"; do
 done
 
 # nginx: the discovery and JWKS bytes our token server serves, as static files on the same
-# paths (2 workers, keep-alive without a request cap, no access log): the HTTP ceiling.
+# paths (2 workers, keep-alive without a request cap, no access log, file cache): the HTTP
+# ceiling.
 NG_PORT=$(free_port); NG_URL="http://127.0.0.1:$NG_PORT"; NG="$WORK/nginx"
 mkdir -p "$NG/www/.well-known" "$NG/www/oauth2" "$NG/tmp"
 curl -sf "${NA_URL[nauthera]}/.well-known/openid-configuration" >"$NG/www/.well-known/openid-configuration"
@@ -217,8 +218,14 @@ error_log $NG/error.log warn;
 events { worker_connections 1024; }
 http {
   access_log off;
+  # Tuned for small static files, so that it is a ceiling: without tcp_nopush the head and
+  # the file go out as two segments, without open_file_cache every request opens the file
+  # (together about 1.5x fewer req/s on this machine).
   sendfile on;
+  tcp_nopush on;
   tcp_nodelay on;
+  open_file_cache max=16 inactive=60s;
+  open_file_cache_valid 60s;
   keepalive_timeout 65s;
   keepalive_requests 1000000;
   types { }
