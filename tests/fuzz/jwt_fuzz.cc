@@ -5,7 +5,7 @@
 //  1. a header and a payload of arbitrary bytes, signed with the fixed key (RS256, RFC 7515
 //     §7.1), so the fuzzer reaches what is read after the signature check;
 //  2. arbitrary JSON claims signed by SignJwt (tokenserver/tokens/jws.h): the verifier gives
-//     back exactly the claims, when they name the issuer and an exp after now.
+//     back exactly the claims, when they name the issuer, an exp after now and no nbf after now.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -36,6 +36,9 @@ void CheckVerified(const absl::StatusOr<nlohmann::json>& claims, bool allow_expi
   FUZZ_CHECK(claims->contains("iss") && (*claims)["iss"] == kIssuer);
   FUZZ_CHECK(claims->contains("exp") && (*claims)["exp"].is_number_integer());
   FUZZ_CHECK(allow_expired || (*claims)["exp"].get<int64_t>() > kNow);
+  // RFC 7519 §4.1.5: never before nbf.
+  FUZZ_CHECK(!claims->contains("nbf") || ((*claims)["nbf"].is_number_integer() &&
+                                          (*claims)["nbf"].get<int64_t>() <= kNow));
 }
 
 void VerifyBoth(const nauthera::Snapshot& snapshot, const std::string& token) {
@@ -73,7 +76,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto verified = nauthera::VerifyJwt(snapshot, *token, {typ, false}, kNow);
       bool acceptable = claims.contains("iss") && claims["iss"] == kIssuer &&
                         claims.contains("exp") && claims["exp"].is_number_integer() &&
-                        claims["exp"].get<int64_t>() > kNow;
+                        claims["exp"].get<int64_t>() > kNow &&
+                        (!claims.contains("nbf") || (claims["nbf"].is_number_integer() &&
+                                                     claims["nbf"].get<int64_t>() <= kNow));
       FUZZ_CHECK(verified.ok() == acceptable);
       if (verified.ok()) FUZZ_CHECK(*verified == nlohmann::json::parse(claims.dump()));
       break;
