@@ -85,7 +85,10 @@ log "built ${#TARGETS[@]} targets in $((SECONDS - start)) s"
 
 # 3. Run each target on its seeds and its working corpus.
 crashed=()
-printf '%-14s %12s %10s %6s %8s\n' target executions exec/s new crashes > "$WORK_DIR/summary.txt"
+# One summary per run: two runs at once (a ctest fuzz_smoke beside a long run) keep their own.
+summary="$(mktemp "$WORK_DIR/summary.XXXXXX")"
+trap 'rm -f "$summary"' EXIT
+printf '%-14s %12s %10s %6s %8s\n' target executions exec/s new crashes > "$summary"
 for t in "${TARGETS[@]}"; do
   bin="$BUILD_DIR/tests/fuzz/fuzz_$t"
   seeds="$ROOT/tests/fuzz/corpus/$t"
@@ -117,7 +120,7 @@ for t in "${TARGETS[@]}"; do
     crashed+=("$t")
   fi
   printf '%-14s %12s %10s %6s %8s\n' "$t" "${execs:-?}" "${speed:-?}" "${added:-?}" "$crashes" \
-    | tee -a "$WORK_DIR/summary.txt"
+    | tee -a "$summary"
   if ((rc != 0)); then
     echo "fuzz: $t FAILED (exit $rc); log $work/last.log" >&2
     grep -E '^(==[0-9]+==(ERROR|AddressSanitizer)|SUMMARY|.*invariant failed|    #[0-9]+ )' \
@@ -129,7 +132,7 @@ for t in "${TARGETS[@]}"; do
 done
 
 echo
-cat "$WORK_DIR/summary.txt"
+cat "$summary"
 if ((${#crashed[@]})); then
   echo "fuzz: crashes in ${crashed[*]}" >&2
   exit 1

@@ -1,6 +1,7 @@
 #include "controller/kube/api_status.h"
 
 #include <cstdint>
+#include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -23,10 +24,18 @@ struct KubeStatusBody {
   bool field_manager_conflict = false;
 };
 
+// The string member `name`, or "" when it is absent or not a string: the body comes from the
+// network, so a wrong type is the sender's mistake, never an exception (nlohmann's value()
+// throws type_error; found by tests/fuzz/watch_line_fuzz.cc).
+std::string StringMember(const nlohmann::json& object, const char* name) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 KubeStatusBody ParseBody(absl::string_view body) {
   KubeStatusBody out;
   nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object() || json.value("kind", "") != "Status") {
+  if (!json.is_object() || StringMember(json, "kind") != "Status") {
     // Not written by the API server (a proxy, a load balancer): quote it, shortened and on
     // one line.
     std::string text(absl::StripAsciiWhitespace(body.substr(0, kMaxQuotedBody)));
@@ -46,7 +55,7 @@ KubeStatusBody ParseBody(absl::string_view body) {
     }
     if (details.contains("causes") && details["causes"].is_array()) {
       for (const nlohmann::json& cause : details["causes"]) {
-        if (cause.is_object() && cause.value("reason", "") == "FieldManagerConflict") {
+        if (cause.is_object() && StringMember(cause, "reason") == "FieldManagerConflict") {
           out.field_manager_conflict = true;
         }
       }

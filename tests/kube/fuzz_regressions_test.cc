@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "controller/kube/api_status.h"
 #include "controller/kube/json_lines.h"
+#include "controller/kube/watch_event.h"
 
 namespace nauthera::controller::kube {
 namespace {
@@ -38,6 +40,23 @@ TEST_CASE("a line of exactly the limit is delivered whole in one chunk") {
                     return true;
                   }).ok());
   CHECK(lines == std::vector<std::string>{"12345678"});
+}
+
+// A Status whose "kind" (or a cause's "reason") was not a string threw nlohmann's type_error
+// out of StatusFromHttp, so one such ERROR event, or one such error answer from a proxy,
+// ended the controller in std::terminate.
+TEST_CASE("a Status body with members of the wrong type maps to a status, never an exception") {
+  auto body = GENERATE(as<std::string>{}, R"({"kind":410199})", R"({"kind":null,"code":410})",
+                       R"({"kind":"Status","details":{"causes":[{"reason":7}]}})",
+                       R"({"kind":["Status"]})");
+  CAPTURE(body);
+  absl::Status status;
+  REQUIRE_NOTHROW(status = StatusFromHttp(409, body, "", "fuzz"));
+  CHECK_FALSE(status.ok());
+  absl::StatusOr<WatchEvent> event;
+  REQUIRE_NOTHROW(event = ParseWatchLine(
+                      std::string(R"({"type":"ERROR","object":)") + body + "}", "fuzz watch"));
+  CHECK_FALSE(event.ok());
 }
 
 }  // namespace
