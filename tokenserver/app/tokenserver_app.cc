@@ -122,6 +122,11 @@ absl::StatusOr<std::unique_ptr<TokenServerApp>> TokenServerApp::Start(
 void TokenServerApp::Shutdown() {
   if (stopped_) return;
   stopped_ = true;
+  // A start that failed part-way has nothing to drain: stop what was made, at once.
+  if (!server_) {
+    if (client_) client_->Stop();
+    return;
+  }
   draining_.store(true);
   server_->CloseAfterResponses();
   if (resolved_.shutdown_delay.count() > 0) {
@@ -129,9 +134,9 @@ void TokenServerApp::Shutdown() {
             {{"delay_ms", std::to_string(resolved_.shutdown_delay.count())}});
     std::this_thread::sleep_for(resolved_.shutdown_delay);
   }
-  server_->Shutdown(resolved_.shutdown_timeout);
+  if (server_) server_->Shutdown(resolved_.shutdown_timeout);
   if (metrics_server_) metrics_server_->Shutdown(std::chrono::seconds(1));
-  client_->Stop();
+  if (client_) client_->Stop();
   LogInfo("token server stopped");
 }
 
