@@ -19,8 +19,6 @@ struct HttpRequest {
   // Header names in lowercase; repeated headers appear once each as received.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  // Set when the body exceeded the server's limit; `body` is then empty.
-  bool body_too_large = false;
   std::string remote_address;
 
   // The first value of header `name` (lowercase), or nullptr.

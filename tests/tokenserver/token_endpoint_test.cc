@@ -158,8 +158,7 @@ TEST_CASE("token endpoint errors: RFC 6749 §5.2 code and status, no-store, noth
 
 TEST_CASE("oversized bodies and query parameters are invalid_request") {
   auto snapshot = testing::TestSnapshot();
-  HttpRequest big = testing::TokenPost("");
-  big.body_too_large = true;
+  HttpRequest big = testing::TokenPost(std::string(kMaxFormPostBytes + 1, 'a'));
   CHECK(HandleTokenRequest(big, *snapshot, kNow, &store).status == 400);
   HttpRequest query = testing::TokenPost(SaPost(""));
   query.query = "client_secret=leaked";

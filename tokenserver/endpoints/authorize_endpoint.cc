@@ -4,6 +4,7 @@
 #include "common/crypto/random.h"
 #include "common/util/url.h"
 #include "tokenserver/oauth/authorization_response.h"
+#include "tokenserver/oauth/form_post.h"
 #include "tokenserver/session/login_session.h"
 #include "tokenserver/session/sealed_value.h"
 #include "tokenserver/web/cookies.h"
@@ -25,7 +26,7 @@ absl::StatusOr<Form> RequestParameters(const HttpRequest& request) {
   if (request.method == "GET") return Form::Parse(request.query);
   if (request.method != "POST") return absl::InvalidArgumentError("use GET or POST");
   const std::string* type = request.Header("content-type");
-  if (type == nullptr || !IsFormContentType(*type) || request.body_too_large) {
+  if (type == nullptr || !IsFormContentType(*type) || FormBodyTooLarge(request)) {
     return absl::InvalidArgumentError("a POST must be a form");
   }
   return Form::Parse(request.body);

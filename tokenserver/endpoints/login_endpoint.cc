@@ -6,6 +6,7 @@
 #include "common/util/log.h"
 #include "tokenserver/endpoints/authorize_endpoint.h"
 #include "tokenserver/oauth/authorization_response.h"
+#include "tokenserver/oauth/form_post.h"
 #include "tokenserver/session/login_session.h"
 #include "tokenserver/session/sealed_value.h"
 #include "tokenserver/web/cookies.h"
@@ -61,7 +62,7 @@ HttpResponse HandleLogin(const HttpRequest& http, const InteractiveContext& cont
   // 1. A form POST.
   const std::string* type = http.Header("content-type");
   if (http.method != "POST" || type == nullptr || !IsFormContentType(*type) ||
-      http.body_too_large) {
+      FormBodyTooLarge(http)) {
     return ErrorPage(400, "Invalid sign-in request", "Sign in through the application.");
   }
   auto form = Form::Parse(http.body);

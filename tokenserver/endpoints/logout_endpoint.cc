@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/util/url.h"
 #include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form_post.h"
 #include "tokenserver/oauth/redirect_uri.h"
 #include "tokenserver/session/login_session.h"
 #include "tokenserver/tokens/jwt_verifier.h"
@@ -47,7 +48,7 @@ HttpResponse HandleLogout(const HttpRequest& request, const Snapshot& snapshot, 
   if (request.method == "GET") {
     params = Form::Parse(request.query);
   } else if (request.method == "POST" && type != nullptr && IsFormContentType(*type) &&
-             !request.body_too_large) {
+             !FormBodyTooLarge(request)) {
     params = Form::Parse(request.body);
   }
   if (!params.ok()) {

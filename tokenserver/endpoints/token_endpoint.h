@@ -12,9 +12,6 @@
 
 namespace nauthera {
 
-// Largest body the token endpoint reads; anything larger is invalid_request.
-inline constexpr size_t kMaxTokenRequestBytes = kMaxFormPostBytes;
-
 // REQUIRES: snapshot is the one state this request reads from start to end.
 HttpResponse HandleTokenRequest(const HttpRequest& request, const Snapshot& snapshot,
                                 int64_t now, OneTimeStore* store);

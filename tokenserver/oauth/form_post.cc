@@ -17,7 +17,7 @@ OAuthOr<Form> ParseFormPost(const HttpRequest& request, absl::string_view endpoi
   if (request.method != "POST") {
     return InvalidRequest(absl::StrCat("the ", endpoint_name, " endpoint accepts only POST"));
   }
-  if (request.body_too_large) {
+  if (FormBodyTooLarge(request)) {
     return InvalidRequest(absl::StrCat("request body larger than ", kMaxFormPostBytes, " bytes"));
   }
   const std::string* content_type = request.Header("content-type");

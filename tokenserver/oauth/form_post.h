@@ -15,8 +15,13 @@
 
 namespace nauthera {
 
-// Largest body these endpoints read (the HTTP server marks larger ones body_too_large).
+// Largest body the form endpoints read. The HTTP edge answers 413 to a larger one before it
+// is read (tokenserver/http/routes.cc); handlers check again so they hold outside the edge.
 inline constexpr size_t kMaxFormPostBytes = 16 * 1024;
+
+inline bool FormBodyTooLarge(const HttpRequest& request) {
+  return request.body.size() > kMaxFormPostBytes;
+}
 
 // `endpoint_name` ("token", "revocation") goes into the error description.
 OAuthOr<Form> ParseFormPost(const HttpRequest& request, absl::string_view endpoint_name);
