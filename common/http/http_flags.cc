@@ -15,15 +15,23 @@ absl::Status CheckRange(const char* flag, int value, int min, int max) {
 }
 
 absl::StatusOr<std::chrono::milliseconds> Timeout(const char* flag, const std::string& text) {
-  absl::Duration d;
-  if (!absl::ParseDuration(text, &d) || d < absl::Milliseconds(100) || d > absl::Hours(1)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", flag, "=", text, " is not a duration between 100ms and 1h (e.g. 10s, 2m)"));
-  }
-  return std::chrono::milliseconds(absl::ToInt64Milliseconds(d));
+  return ParseFlagDuration(flag, text, absl::Milliseconds(100), absl::Hours(1));
 }
 
 }  // namespace
+
+absl::StatusOr<std::chrono::milliseconds> ParseFlagDuration(const char* flag,
+                                                            const std::string& text,
+                                                            absl::Duration min,
+                                                            absl::Duration max) {
+  absl::Duration d;
+  if (!absl::ParseDuration(text, &d) || d < min || d > max) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag, "=", text, " is not a duration between ", absl::FormatDuration(min),
+        " and ", absl::FormatDuration(max), " (e.g. 10s, 2m)"));
+  }
+  return std::chrono::milliseconds(absl::ToInt64Milliseconds(d));
+}
 
 absl::StatusOr<HttpLimits> HttpFlagValues::ToLimits() const {
   for (absl::Status s : {CheckRange("http-max-request-line-bytes", max_request_line_bytes, 256,

@@ -2,9 +2,11 @@
 #ifndef NAUTHERA_COMMON_HTTP_HTTP_FLAGS_H_
 #define NAUTHERA_COMMON_HTTP_HTTP_FLAGS_H_
 
+#include <chrono>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/http/http_limits.h"
 #include "common/util/flag_set.h"
 
@@ -23,6 +25,12 @@ struct HttpFlagValues {
   // Refuses zero, negative and absurd values with a message naming the flag.
   absl::StatusOr<HttpLimits> ToLimits() const;
 };
+
+// A duration flag's value ("500ms", "10s", "2m") within [min, max]; the error names the flag.
+absl::StatusOr<std::chrono::milliseconds> ParseFlagDuration(const char* flag,
+                                                            const std::string& text,
+                                                            absl::Duration min,
+                                                            absl::Duration max);
 
 // --http-max-request-line-bytes, --http-max-header-bytes, --http-max-headers,
 // --http-max-body-bytes, --http-header-timeout, --http-body-timeout, --http-idle-timeout,

@@ -1,5 +1,7 @@
 #include "common/http/request_head.h"
 
+#include <optional>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -29,8 +31,8 @@ bool IsTargetChar(char c) {
 }
 
 // RFC 9112 §3: request-line = method SP request-target SP HTTP-version, single spaces.
-// Returns an empty head on success (with version set), else the rejection.
-RequestHead CheckRequestLine(absl::string_view line, int* version) {
+// Returns the rejection, or nothing (and sets *version).
+std::optional<RequestHead> CheckRequestLine(absl::string_view line, int* version) {
   size_t sp1 = line.find(' ');
   size_t sp2 = sp1 == absl::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp2 == absl::string_view::npos || line.find(' ', sp2 + 1) != absl::string_view::npos) {
@@ -53,7 +55,7 @@ RequestHead CheckRequestLine(absl::string_view line, int* version) {
   // RFC 9110 §15.6.6: 505 for a major version we do not support. Only 1.0 and 1.1 exist.
   if (v != 10 && v != 11) return Reject(505, "only HTTP/1.0 and HTTP/1.1 are served");
   *version = v;
-  return RequestHead();
+  return std::nullopt;
 }
 
 // Framing fields seen so far (RFC 9112 §6).
@@ -64,8 +66,8 @@ struct Framing {
   uint64_t content_length = 0;
 };
 
-// One field line "name: value" (RFC 9112 §5). Returns a rejection or an empty head.
-RequestHead CheckField(absl::string_view line, Framing* framing) {
+// One field line "name: value" (RFC 9112 §5). Returns the rejection, or nothing.
+std::optional<RequestHead> CheckField(absl::string_view line, Framing* framing) {
   // RFC 9112 §5.2: obsolete line folding; a server MUST reject it or replace it. We reject.
   if (line[0] == ' ' || line[0] == '\t') return Reject(400, "obsolete line folding");
   size_t colon = line.find(':');
@@ -100,7 +102,7 @@ RequestHead CheckField(absl::string_view line, Framing* framing) {
     }
     framing->chunked = true;
   }
-  return RequestHead();
+  return std::nullopt;
 }
 
 }  // namespace
@@ -153,9 +155,7 @@ RequestHead ScanRequestHead(absl::string_view data, const HttpLimits& limits) {
   absl::string_view line = data.substr(start, nl - 1 - start);
   if (line.size() > limits.max_request_line_bytes) return Reject(414, "request line too long");
   int version = 11;
-  if (RequestHead bad = CheckRequestLine(line, &version); bad.state != RequestHead::State::kNeedMore) {
-    return bad;
-  }
+  if (std::optional<RequestHead> bad = CheckRequestLine(line, &version)) return *bad;
   // 3. Field lines, bounded in bytes and count (RFC 6585 §5: 431).
   const size_t fields_start = nl + 1;
   const size_t max_fields_bytes = limits.max_header_bytes + 2;  // + the blank line
@@ -174,9 +174,7 @@ RequestHead ScanRequestHead(absl::string_view data, const HttpLimits& limits) {
     pos = nl + 1;
     if (line.empty()) break;
     if (++count > limits.max_headers) return Reject(431, "too many header fields");
-    if (RequestHead bad = CheckField(line, &framing); bad.state != RequestHead::State::kNeedMore) {
-      return bad;
-    }
+    if (std::optional<RequestHead> bad = CheckField(line, &framing)) return *bad;
   }
   // 4. Framing the whole head agrees on.
   // RFC 9112 §6.1: Transfer-Encoding with Content-Length is a smuggling attempt; close.

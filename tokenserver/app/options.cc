@@ -8,19 +8,6 @@
 #include "common/util/url.h"
 
 namespace nauthera {
-namespace {
-
-absl::StatusOr<std::chrono::milliseconds> ShutdownDuration(const char* flag,
-                                                           const std::string& text) {
-  absl::Duration d;
-  if (!absl::ParseDuration(text, &d) || d < absl::ZeroDuration() || d > absl::Minutes(10)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", flag, "=", text, ": write a duration from 0s to 10m, e.g. 5s"));
-  }
-  return std::chrono::milliseconds(absl::ToInt64Milliseconds(d));
-}
-
-}  // namespace
 
 void DeclareTokenServerFlags(FlagSet* flags, TokenServerOptions* o) {
   flags->String("controller", &o->controller, "The controller's state stream, host:port");
@@ -86,9 +73,11 @@ absl::StatusOr<ResolvedOptions> Resolve(const TokenServerOptions& options) {
   out.threads = options.threads > 0
                     ? options.threads
                     : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
-  auto delay = ShutdownDuration("shutdown-delay", options.shutdown_delay);
+  auto delay = ParseFlagDuration("shutdown-delay", options.shutdown_delay, absl::ZeroDuration(),
+                                 absl::Minutes(10));
   if (!delay.ok()) return delay.status();
-  auto timeout = ShutdownDuration("shutdown-timeout", options.shutdown_timeout);
+  auto timeout = ParseFlagDuration("shutdown-timeout", options.shutdown_timeout,
+                                   absl::ZeroDuration(), absl::Minutes(10));
   if (!timeout.ok()) return timeout.status();
   out.shutdown_delay = *delay;
   out.shutdown_timeout = *timeout;
