@@ -4,7 +4,7 @@
 #   kube-apiserver, kubectl, kube-controller-manager  (k8s v1.36.3, scratch module + staging replaces)
 #   etcd 3.6.x, helm v3.21.4, kubelogin v1.36.3 (linked as kubectl-oidc_login)
 # Everything comes from the Go module proxy with GOTOOLCHAIN=local (see
-# ../shared/reference/real-kubernetes.md). Prints the bin directory on stdout.
+# docs/cluster-tests.md). Prints the bin directory on stdout.
 #
 # Usage: scripts/k8s-tools.sh            build what is missing, print the bin dir
 #        NAUTHERA_TOOLS_CACHE=DIR ...    cache elsewhere (default /var/cache/nauthera-tools)

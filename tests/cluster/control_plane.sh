@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real, small Kubernetes control plane on loopback for tests: etcd + kube-apiserver +
 # kube-controller-manager (garbage collector, namespaces, service accounts), built from source
-# by scripts/k8s-tools.sh (see ../shared/reference/real-kubernetes.md). No kubelet, no
+# by scripts/k8s-tools.sh (see docs/cluster-tests.md). No kubelet, no
 # scheduler: Pods never run.
 #
 # Sourced (test fixtures):

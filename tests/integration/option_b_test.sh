@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Integration test: the guide's Option B (../shared/guides/kubectl.md) against the REAL
+# Integration test: the guide's Option B (docs/kubectl-guide.md) against the REAL
 # nauthera-controller and nauthera-tokenserver in local mode, on free loopback ports, with a
 # temporary copy of examples/quickstart as the manifests folder and a temporary state folder.
 # Tokens are verified by npm `jose` against the live JWKS (verify-token.mjs).
