@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "controller/kube/object_fields.h"
 #include "nlohmann/json.hpp"
 
 namespace nauthera::controller::kube {
@@ -24,18 +25,10 @@ struct KubeStatusBody {
   bool field_manager_conflict = false;
 };
 
-// The string member `name`, or "" when it is absent or not a string: the body comes from the
-// network, so a wrong type is the sender's mistake, never an exception (nlohmann's value()
-// throws type_error; found by tests/fuzz/watch_line_fuzz.cc).
-std::string StringMember(const nlohmann::json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 KubeStatusBody ParseBody(absl::string_view body) {
   KubeStatusBody out;
   nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object() || StringMember(json, "kind") != "Status") {
+  if (!json.is_object() || StringAt(json, {"kind"}) != "Status") {
     // Not written by the API server (a proxy, a load balancer): quote it, shortened and on
     // one line.
     std::string text(absl::StripAsciiWhitespace(body.substr(0, kMaxQuotedBody)));
@@ -46,16 +39,15 @@ KubeStatusBody ParseBody(absl::string_view body) {
     out.message = text;
     return out;
   }
-  if (json["message"].is_string()) out.message = json["message"].get<std::string>();
-  if (json["reason"].is_string()) out.reason = json["reason"].get<std::string>();
-  const nlohmann::json& details = json.contains("details") ? json["details"] : nlohmann::json();
-  if (details.is_object()) {
-    if (details.contains("retryAfterSeconds") && details["retryAfterSeconds"].is_number_integer()) {
-      out.retry_after_seconds = details["retryAfterSeconds"].get<int64_t>();
+  out.message = StringAt(json, {"message"});
+  out.reason = StringAt(json, {"reason"});
+  if (const nlohmann::json* details = ObjectAt(json, {"details"}); details != nullptr) {
+    if (details->contains("retryAfterSeconds") && (*details)["retryAfterSeconds"].is_number_integer()) {
+      out.retry_after_seconds = (*details)["retryAfterSeconds"].get<int64_t>();
     }
-    if (details.contains("causes") && details["causes"].is_array()) {
-      for (const nlohmann::json& cause : details["causes"]) {
-        if (cause.is_object() && StringMember(cause, "reason") == "FieldManagerConflict") {
+    if (details->contains("causes") && (*details)["causes"].is_array()) {
+      for (const nlohmann::json& cause : (*details)["causes"]) {
+        if (cause.is_object() && StringAt(cause, {"reason"}) == "FieldManagerConflict") {
           out.field_manager_conflict = true;
         }
       }

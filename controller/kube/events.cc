@@ -2,14 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "controller/kube/object_fields.h"
 
 namespace nauthera::controller::kube {
 namespace {
 constexpr size_t kMaxNoteBytes = 1024;
 
 std::string StringField(const Object& object, const char* field) {
-  auto it = object.find(field);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+  return StringAt(object, {field});
 }
 }  // namespace
 

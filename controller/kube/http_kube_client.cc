@@ -8,6 +8,7 @@
 #include "controller/kube/api_status.h"
 #include "controller/kube/cpprest_transport.h"
 #include "controller/kube/json_lines.h"
+#include "controller/kube/object_fields.h"
 #include "controller/kube/watch_event.h"
 
 namespace nauthera::controller::kube {
@@ -98,11 +99,8 @@ absl::StatusOr<ObjectList> HttpKubeClient::DoList(const ResourceRef& ref, absl::
     list.items.reserve(json["items"].size());
     for (Object& item : json["items"]) list.items.push_back(std::move(item));
   }
-  const Object& metadata = json.contains("metadata") ? json["metadata"] : Object();
-  if (metadata.is_object()) {
-    list.resource_version = metadata.value("resourceVersion", "");
-    list.continue_token = metadata.value("continue", "");
-  }
+  list.resource_version = StringAt(json, {"metadata", "resourceVersion"});
+  list.continue_token = StringAt(json, {"metadata", "continue"});
   return list;
 }
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "controller/kube/api_status.h"
+#include "controller/kube/object_fields.h"
 
 namespace nauthera::controller::kube {
 
@@ -37,11 +38,7 @@ absl::StatusOr<ObjectList> ListPages(KubeClient& client, const ResourceRef& ref,
 }
 
 std::string MetadataString(const Object& object, const char* field) {
-  if (!object.is_object()) return "";
-  auto metadata = object.find("metadata");
-  if (metadata == object.end() || !metadata->is_object()) return "";
-  auto value = metadata->find(field);
-  return value != metadata->end() && value->is_string() ? value->get<std::string>() : "";
+  return StringAt(object, {"metadata", field});
 }
 
 }  // namespace

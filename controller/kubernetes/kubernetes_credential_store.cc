@@ -7,6 +7,7 @@
 #include "common/util/status_macros.h"
 #include "controller/api/secret_manifest.h"
 #include "controller/kube/events.h"
+#include "controller/kube/object_fields.h"
 #include "controller/kube/resource_ref.h"
 
 namespace nauthera::controller {
@@ -16,21 +17,17 @@ std::string OwnerAnnotation(const ObjectKey& owner) {
   return absl::StrCat(KindName(owner.kind), "/", owner.name);
 }
 
-std::string StringAt(const kube::Object& object, std::initializer_list<const char*> path) {
-  const kube::Object* node = &object;
-  for (const char* step : path) {
-    if (!node->is_object() || !node->contains(step)) return "";
-    node = &(*node)[step];
-  }
-  return node->is_string() ? node->get<std::string>() : "";
-}
+using kube::StringAt;
 
 // The uid of the controller ownerReference, or "".
 std::string ControllerOwnerUid(const kube::Object& secret) {
-  const kube::Object& meta = secret.value("metadata", kube::Object::object());
-  if (!meta.contains("ownerReferences") || !meta["ownerReferences"].is_array()) return "";
-  for (const kube::Object& ref : meta["ownerReferences"]) {
-    if (ref.value("controller", false)) return ref.value("uid", "");
+  const kube::Object* meta = kube::ObjectAt(secret, {"metadata"});
+  if (meta == nullptr || !meta->contains("ownerReferences") ||
+      !(*meta)["ownerReferences"].is_array()) {
+    return "";
+  }
+  for (const kube::Object& ref : (*meta)["ownerReferences"]) {
+    if (kube::BoolAt(ref, {"controller"})) return StringAt(ref, {"uid"});
   }
   return "";
 }

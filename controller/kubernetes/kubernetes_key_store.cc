@@ -8,6 +8,7 @@
 #include "common/util/log.h"
 #include "common/util/status_macros.h"
 #include "controller/api/secret_manifest.h"
+#include "controller/kube/object_fields.h"
 #include "controller/kube/resource_ref.h"
 #include "controller/kubernetes/kubernetes_credential_store.h"
 
@@ -32,14 +33,9 @@ class KubernetesKeyStore : public KeyStore {
         stored.data[key] = *decoded;
       }
     }
-    const kube::Object& metadata = secret["metadata"];
-    if (metadata.contains("annotations") && metadata["annotations"].is_object()) {
-      auto rotate = metadata["annotations"].find(std::string(kRotateAnnotation));
-      if (rotate != metadata["annotations"].end() && rotate->is_string()) {
-        stored.rotate_request = rotate->get<std::string>();
-      }
-    }
-    stored.version = metadata.value("resourceVersion", "");
+    stored.rotate_request =
+        kube::StringAt(secret, {"metadata", "annotations", kRotateAnnotation});
+    stored.version = kube::StringAt(secret, {"metadata", "resourceVersion"});
     last_ = std::move(secret);
     return stored;
   }
@@ -62,7 +58,7 @@ class KubernetesKeyStore : public KeyStore {
                      "rotate the signing key, set the annotation auth.nauthera.io/rotate to "
                      "a new value."}}}}}};
     } else {
-      if (last_.is_null() || last_["metadata"].value("resourceVersion", "") != version) {
+      if (last_.is_null() || kube::StringAt(last_, {"metadata", "resourceVersion"}) != version) {
         return absl::AbortedError("the key Secret changed since it was read");
       }
       secret = last_;  // labels, annotations and resourceVersion (the precondition) kept

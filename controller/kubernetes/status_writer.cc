@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/util/log.h"
+#include "controller/kube/object_fields.h"
 #include "controller/kube/resource_ref.h"
 #include "controller/reconcilers/credential_store.h"
 
@@ -26,15 +27,16 @@ const kube::ResourceRef* RefFor(Kind kind) {
 }  // namespace
 
 kube::Object DesiredStatus(const ObjectStatus& row, const kube::Object& current, absl::Time now) {
-  int64_t generation = 0;
-  if (current.contains("metadata")) generation = current["metadata"].value("generation", int64_t{0});
+  int64_t generation = kube::IntAt(current, {"metadata", "generation"});
   std::string status = row.ready ? "True" : "False";
   std::string transition = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", now, absl::UTCTimeZone());
-  const kube::Object old_status = current.value("status", kube::Object::object());
-  if (old_status.contains("conditions") && old_status["conditions"].is_array()) {
-    for (const kube::Object& condition : old_status["conditions"]) {
-      if (condition.value("type", "") == "Ready" && condition.value("status", "") == status) {
-        transition = condition.value("lastTransitionTime", transition);
+  const kube::Object* old_status = kube::ObjectAt(current, {"status"});
+  if (old_status != nullptr && old_status->contains("conditions") &&
+      (*old_status)["conditions"].is_array()) {
+    for (const kube::Object& condition : (*old_status)["conditions"]) {
+      if (kube::StringAt(condition, {"type"}) == "Ready" &&
+          kube::StringAt(condition, {"status"}) == status) {
+        transition = kube::StringAt(condition, {"lastTransitionTime"}, transition);
       }
     }
   }

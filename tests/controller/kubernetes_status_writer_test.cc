@@ -83,6 +83,24 @@ TEST_CASE("kubernetes: DesiredStatus has the CRDs' shape and keeps lastTransitio
   CHECK(policy_status["conditions"][0]["message"] == "Ready");
 }
 
+TEST_CASE("kubernetes: DesiredStatus reads a status of the wrong shape as no status") {
+  // Status is written by anyone with access to the subresource: a condition that is not an
+  // object, a generation that is a string or a status that is a list must not throw.
+  ObjectStatus row = Row("OidcClient", "apps", "web", true, "Ready", "");
+  absl::Time t1 = absl::FromUnixSeconds(1800000000);
+  const char* currents[] = {
+      R"({"metadata":{"generation":"4"},"status":{"conditions":["Ready",7,null]}})",
+      R"({"metadata":"web","status":[1]})",
+      R"({"metadata":{"generation":2},"status":{"conditions":[{"type":1,"status":true,"lastTransitionTime":5}]}})",
+      R"([])",
+  };
+  for (const char* text : currents) {
+    CAPTURE(text);
+    kube::Object status = DesiredStatus(row, kube::Object::parse(text), t1);
+    CHECK(status["conditions"][0]["lastTransitionTime"] == "2027-01-15T08:00:00Z");
+  }
+}
+
 TEST_CASE("kubernetes: StatusWriter writes only statuses that changed, with observedGeneration") {
   FakeKubeClient client;
   absl::StatusOr<kube::Object> created =

@@ -163,6 +163,18 @@ TEST_CASE("List passes selectors, version and paging; ListAll follows continue t
         "/api/v1/namespaces/a/secrets?labelSelector=app%3Dweb&continue=c1&limit=1");
 }
 
+TEST_CASE("a list whose metadata has the wrong types reads as no version, never an exception") {
+  Fixture f;
+  f.transport->Push(Answer(200, R"({"metadata":{"resourceVersion":10,"continue":["c"]},"items":[]})"));
+  f.transport->Push(Answer(200, R"({"metadata":"x","items":[]})"));
+  for (int i = 0; i < 2; ++i) {
+    absl::StatusOr<ObjectList> list = f.client->List(refs::Secrets(), "a", ListOptions());
+    REQUIRE(list.ok());
+    CHECK(list->resource_version.empty());
+    CHECK(list->continue_token.empty());
+  }
+}
+
 TEST_CASE("ListAll starts over when a continue token has expired (410)") {
   Fixture f;
   f.transport->Push(Answer(200, R"({"metadata":{"resourceVersion":"10","continue":"c1"},"items":[{"metadata":{"name":"a"}}]})"));
