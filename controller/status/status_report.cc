@@ -88,11 +88,20 @@ std::map<ObjectKey, std::string> ClientIdsFromStatusJson(absl::string_view json)
   nlohmann::json doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object() || !doc["objects"].is_array()) return out;
   for (const nlohmann::json& item : doc["objects"]) {
-    if (!item.is_object() || !item.value("clientId", nlohmann::json()).is_string()) continue;
-    std::optional<Kind> kind = KindFromName(item.value("kind", std::string()));
+    // The file is ours, but may be damaged: a member of the wrong type skips the row.
+    auto string_of = [&item](const char* name) -> std::optional<std::string> {
+      auto it = item.find(name);
+      if (it == item.end() || !it->is_string()) return std::nullopt;
+      return it->get<std::string>();
+    };
+    if (!item.is_object()) continue;
+    std::optional<std::string> client_id = string_of("clientId");
+    std::optional<std::string> kind_name = string_of("kind");
+    if (!client_id || !kind_name) continue;
+    std::optional<Kind> kind = KindFromName(*kind_name);
     if (!kind || !IsClientKind(*kind)) continue;
-    ObjectKey key{*kind, item.value("namespace", std::string()), item.value("name", std::string())};
-    out[key] = item["clientId"].get<std::string>();
+    ObjectKey key{*kind, string_of("namespace").value_or(""), string_of("name").value_or("")};
+    out[key] = *client_id;
   }
   return out;
 }

@@ -96,6 +96,13 @@ TEST_CASE("client ids are read back from an earlier run's status.json", "[creden
   REQUIRE(ids.size() == 1);
   CHECK(ids.at(kDeployer) == "abc");
   CHECK(ClientIdsFromStatusJson("not json").empty());
+  // A damaged file: members of the wrong type skip their row, never throw.
+  auto damaged = ClientIdsFromStatusJson(R"({"objects": [
+      {"kind": 7, "namespace": "ci-cd", "name": "x", "clientId": "a"},
+      {"kind": "NautheraServiceAccount", "namespace": ["ci-cd"], "name": "ci-deployer",
+       "clientId": "b"},
+      "row", 3, null]})");
+  CHECK(damaged.size() == 1);
 }
 
 TEST_CASE("a public client has no client_secret until it becomes confidential",
