@@ -7,7 +7,7 @@
 #include "nlohmann/json.hpp"
 #include "common/util/log.h"
 #include "common/util/status_macros.h"
-#include "controller/app/controller_metrics.h"
+#include "controller/metrics/controller_metrics.h"
 #include "controller/app/grpc_server.h"
 #include "controller/app/http_endpoints.h"
 #include "controller/status/status_report.h"
@@ -147,7 +147,14 @@ absl::Status ControllerApp::StartLocal() {
 absl::Status ControllerApp::StartKubernetes() {
   // 2-3. The API server's objects, the signing key Secret, leader election.
   // A watch event wakes the loop at once: apply -> served in ~0.1 s, not a poll later.
-  ASSIGN_OR_RETURN(kube_, KubernetesMode::Start(options_, [this] { Wake(); }));
+  KubernetesModeOptions mode_options;
+  mode_options.kubeconfig = options_.kubeconfig;
+  mode_options.in_cluster = options_.in_cluster;
+  mode_options.ns = options_.ns;
+  mode_options.watch_namespace = options_.watch_namespace;
+  mode_options.leader_elect = options_.leader_elect;
+  mode_options.lease_duration = options_.lease_duration;
+  ASSIGN_OR_RETURN(kube_, KubernetesMode::Start(mode_options, [this] { Wake(); }));
   source_ = kube_->TakeSource();
   keys_ = kube_->TakeKeys();
   key_store_ = kube_->TakeKeyStore();

@@ -1,7 +1,7 @@
 #include "controller/app/http_endpoints.h"
 
 #include "common/metrics/metrics.h"
-#include "controller/app/controller_metrics.h"
+#include "controller/metrics/controller_metrics.h"
 
 namespace nauthera::controller {
 

@@ -22,7 +22,7 @@ std::string Identity() {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KubernetesMode>> KubernetesMode::Start(
-    const ControllerOptions& options, std::function<void()> on_change) {
+    const KubernetesModeOptions& options, std::function<void()> on_change) {
   std::unique_ptr<KubernetesMode> mode(new KubernetesMode());
   // 1. The API server and who we are there.
   absl::StatusOr<kube::KubeConfig> config =

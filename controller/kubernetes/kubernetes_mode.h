@@ -4,12 +4,13 @@
 #ifndef NAUTHERA_CONTROLLER_KUBERNETES_KUBERNETES_MODE_H_
 #define NAUTHERA_CONTROLLER_KUBERNETES_KUBERNETES_MODE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "controller/app/options.h"
+#include "absl/time/time.h"
 #include "controller/keys/key_ring.h"
 #include "controller/keys/key_store.h"
 #include "controller/kube/kube_client.h"
@@ -20,6 +21,16 @@
 
 namespace nauthera::controller {
 
+// What Kubernetes mode needs from the controller's flags (controller/app/options.h).
+struct KubernetesModeOptions {
+  std::string kubeconfig;   // a kubeconfig file, or
+  bool in_cluster = false;  // the Pod's service-account token and CA
+  std::string ns;           // the controller's own namespace; "" = the kubeconfig's default
+  std::string watch_namespace;  // "" = every namespace
+  bool leader_elect = false;
+  absl::Duration lease_duration = absl::Seconds(15);
+};
+
 class KubernetesMode {
  public:
   // Connects, starts the watches, loads or creates the signing keys and starts leader
@@ -27,7 +38,7 @@ class KubernetesMode {
   // use this object's client: it must outlive them.
   // `on_change` is called from watch threads after any watched object changes.
   static absl::StatusOr<std::unique_ptr<KubernetesMode>> Start(
-      const ControllerOptions& options, std::function<void()> on_change = nullptr);
+      const KubernetesModeOptions& options, std::function<void()> on_change = nullptr);
   ~KubernetesMode();
 
   std::unique_ptr<KubernetesSource> TakeSource() { return std::move(source_); }

@@ -9,7 +9,7 @@
 #include "absl/time/clock.h"
 #include "common/metrics/metrics.h"
 #include "common/util/log.h"
-#include "controller/app/controller_metrics.h"
+#include "controller/metrics/controller_metrics.h"
 #include "controller/policy/policy_index.h"
 #include "controller/reconcilers/audience_clients.h"
 #include "controller/reconcilers/client_outcome.h"

@@ -6,7 +6,7 @@
 
 #include "common/metrics/metrics.h"
 #include "common/util/log.h"
-#include "controller/app/controller_metrics.h"
+#include "controller/metrics/controller_metrics.h"
 
 namespace nauthera::controller {
 namespace {

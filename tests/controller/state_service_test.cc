@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "common/metrics/metrics.h"
-#include "controller/app/controller_metrics.h"
+#include "controller/metrics/controller_metrics.h"
 #include "controller/manager/controller_manager.h"
 #include "controller/reconcilers/folder_credential_store.h"
 #include "controller/source/folder_source.h"

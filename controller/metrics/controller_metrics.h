@@ -1,6 +1,6 @@
 // The controller's Prometheus metrics, defined in one place.
-#ifndef NAUTHERA_CONTROLLER_APP_CONTROLLER_METRICS_H_
-#define NAUTHERA_CONTROLLER_APP_CONTROLLER_METRICS_H_
+#ifndef NAUTHERA_CONTROLLER_METRICS_CONTROLLER_METRICS_H_
+#define NAUTHERA_CONTROLLER_METRICS_CONTROLLER_METRICS_H_
 
 #include <string>
 
@@ -34,4 +34,4 @@ std::string RenderStateVersionInfo(absl::string_view version);
 
 }  // namespace nauthera::controller
 
-#endif  // NAUTHERA_CONTROLLER_APP_CONTROLLER_METRICS_H_
+#endif  // NAUTHERA_CONTROLLER_METRICS_CONTROLLER_METRICS_H_

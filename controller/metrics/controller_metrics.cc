@@ -1,4 +1,4 @@
-#include "controller/app/controller_metrics.h"
+#include "controller/metrics/controller_metrics.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/metrics/metrics.h"
