@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "controller/api/types.h"
-#include "controller/snapshot/servable_client.h"
+#include "controller/reconcilers/servable_client.h"
 
 namespace nauthera::controller {
 

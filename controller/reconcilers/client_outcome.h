@@ -7,7 +7,7 @@
 
 #include "controller/policy/policy_index.h"
 #include "controller/reconcilers/credentials_reconciler.h"
-#include "controller/snapshot/servable_client.h"
+#include "controller/reconcilers/servable_client.h"
 #include "controller/status/object_status.h"
 
 namespace nauthera::controller {

@@ -12,7 +12,7 @@
 #include "absl/status/status.h"
 #include "controller/keys/signing_key.h"
 #include "controller/reconcilers/user_reconciler.h"
-#include "controller/snapshot/servable_client.h"
+#include "controller/reconcilers/servable_client.h"
 #include "nauthera/v1/state.pb.h"
 
 namespace nauthera::controller {

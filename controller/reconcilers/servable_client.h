@@ -1,8 +1,8 @@
 // A client or service account the token servers may serve, as the reconcilers resolve it:
 // credentials read back from its Secret and its effective policy. The snapshot builder turns
 // it into a proto Client, hashing the secret on the way (secrets never enter the State).
-#ifndef NAUTHERA_CONTROLLER_SNAPSHOT_SERVABLE_CLIENT_H_
-#define NAUTHERA_CONTROLLER_SNAPSHOT_SERVABLE_CLIENT_H_
+#ifndef NAUTHERA_CONTROLLER_RECONCILERS_SERVABLE_CLIENT_H_
+#define NAUTHERA_CONTROLLER_RECONCILERS_SERVABLE_CLIENT_H_
 
 #include <string>
 
@@ -32,4 +32,4 @@ struct ServableClient {
 
 }  // namespace nauthera::controller
 
-#endif  // NAUTHERA_CONTROLLER_SNAPSHOT_SERVABLE_CLIENT_H_
+#endif  // NAUTHERA_CONTROLLER_RECONCILERS_SERVABLE_CLIENT_H_
