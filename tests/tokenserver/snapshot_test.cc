@@ -3,6 +3,8 @@
 #include <functional>
 
 #include "nlohmann/json.hpp"
+#include "tokenserver/endpoints/discovery_endpoint.h"
+#include "tokenserver/endpoints/jwks_endpoint.h"
 #include "tests/tokenserver/test_state.h"
 
 namespace nauthera {
@@ -11,7 +13,7 @@ TEST_CASE("a consistent state becomes a snapshot with discovery and JWKS rendere
   auto snapshot = testing::TestSnapshot();
   CHECK(snapshot->issuer() == testing::kIssuer);
   CHECK(snapshot->client_count() == 3);
-  auto discovery = nlohmann::json::parse(snapshot->discovery_json());
+  auto discovery = nlohmann::json::parse(RenderDiscovery(*snapshot));
   CHECK(discovery["issuer"] == testing::kIssuer);
   CHECK(discovery["token_endpoint"] == std::string(testing::kIssuer) + "/oauth2/token");
   CHECK(discovery["jwks_uri"] == std::string(testing::kIssuer) + "/oauth2/jwks");
@@ -20,7 +22,7 @@ TEST_CASE("a consistent state becomes a snapshot with discovery and JWKS rendere
   CHECK(discovery["code_challenge_methods_supported"] == nlohmann::json({"S256"}));
   CHECK(discovery["authorization_endpoint"] ==
         std::string(testing::kIssuer) + "/oauth2/authorize");
-  auto jwks = nlohmann::json::parse(snapshot->jwks_json());
+  auto jwks = nlohmann::json::parse(RenderJwks(*snapshot));
   REQUIRE(jwks["keys"].size() == 1);
   CHECK(jwks["keys"][0]["kid"] == snapshot->active_kid());
   CHECK(jwks["keys"][0]["alg"] == "RS256");
@@ -32,9 +34,29 @@ TEST_CASE("without a session key, discovery lists only client credentials") {
   state.clear_session_key();
   auto snapshot = Snapshot::Create(state);
   REQUIRE(snapshot.ok());
-  auto discovery = nlohmann::json::parse((*snapshot)->discovery_json());
+  auto discovery = nlohmann::json::parse(RenderDiscovery(**snapshot));
   CHECK(discovery["grant_types_supported"] == nlohmann::json({"client_credentials"}));
   CHECK_FALSE(discovery.contains("authorization_endpoint"));
+}
+
+TEST_CASE("a snapshot renders each document once and serves the same text afterwards") {
+  auto snapshot = testing::TestSnapshot();
+  int calls = 0;
+  static int* counter = nullptr;
+  counter = &calls;
+  auto render = [](const Snapshot& s) {
+    ++*counter;
+    return RenderJwks(s);
+  };
+  const std::string& first = snapshot->Rendered(Snapshot::Document::kJwks, +render);
+  const std::string& second = snapshot->Rendered(Snapshot::Document::kJwks, +render);
+  CHECK(calls == 1);
+  CHECK(&first == &second);
+  CHECK(first == RenderJwks(*snapshot));
+  // Each document has its own slot: discovery is not the cached JWKS.
+  CHECK(snapshot->Rendered(Snapshot::Document::kDiscovery, RenderDiscovery) ==
+        RenderDiscovery(*snapshot));
+  CHECK(calls == 1);
 }
 
 TEST_CASE("inconsistent states are refused with the reason (the token server NACKs them)") {

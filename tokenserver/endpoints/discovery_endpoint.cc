@@ -71,7 +71,8 @@ std::string RenderDiscovery(const Snapshot& snapshot) {
 
 HttpResponse HandleDiscovery(const HttpRequest& request, const Snapshot& snapshot) {
   (void)request;
-  HttpResponse response = HttpResponse::Json(200, snapshot.discovery_json());
+  HttpResponse response = HttpResponse::Json(
+      200, snapshot.Rendered(Snapshot::Document::kDiscovery, RenderDiscovery));
   response.SetHeader("Cache-Control",
                      absl::StrCat("public, max-age=", snapshot.jwks_max_age_seconds()));
   response.SetHeader("Access-Control-Allow-Origin", "*");

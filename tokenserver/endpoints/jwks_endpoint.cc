@@ -27,7 +27,8 @@ std::string RenderJwks(const Snapshot& snapshot) {
 
 HttpResponse HandleJwks(const HttpRequest& request, const Snapshot& snapshot) {
   (void)request;
-  HttpResponse response = HttpResponse::Json(200, snapshot.jwks_json());
+  HttpResponse response = HttpResponse::Json(
+      200, snapshot.Rendered(Snapshot::Document::kJwks, RenderJwks));
   response.SetHeader("Cache-Control",
                      absl::StrCat("public, max-age=", snapshot.jwks_max_age_seconds()));
   response.SetHeader("Access-Control-Allow-Origin", "*");

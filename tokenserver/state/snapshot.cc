@@ -3,8 +3,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/util/status_macros.h"
 #include "common/util/url.h"
-#include "tokenserver/endpoints/discovery_endpoint.h"
-#include "tokenserver/endpoints/jwks_endpoint.h"
 
 namespace nauthera {
 namespace {
@@ -41,9 +39,14 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Create(v1::State state
   RETURN_IF_ERROR(snapshot->CheckAndPrepareKeys());
   RETURN_IF_ERROR(snapshot->CheckAndIndexClients());
   RETURN_IF_ERROR(snapshot->CheckAndIndexUsers());
-  snapshot->discovery_json_ = RenderDiscovery(*snapshot);
-  snapshot->jwks_json_ = RenderJwks(*snapshot);
   return std::shared_ptr<const Snapshot>(std::move(snapshot));
+}
+
+const std::string& Snapshot::Rendered(Document document,
+                                      std::string (*render)(const Snapshot&)) const {
+  RenderedDocument& slot = rendered_[static_cast<size_t>(document)];
+  absl::call_once(slot.once, [&] { slot.text = render(*this); });
+  return slot.text;
 }
 
 absl::Status Snapshot::CheckAndPrepareKeys() {

@@ -1,14 +1,16 @@
 // One complete, immutable state as received from the controller, checked and prepared for
-// serving: keys parsed once, discovery and JWKS rendered once per version. Requests take a
-// shared_ptr at their start and use that one snapshot to the end.
+// serving: keys parsed once, documents (discovery, JWKS) rendered once per version. Requests
+// take a shared_ptr at their start and use that one snapshot to the end.
 #ifndef NAUTHERA_TOKENSERVER_STATE_SNAPSHOT_H_
 #define NAUTHERA_TOKENSERVER_STATE_SNAPSHOT_H_
 
+#include <array>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/call_once.h"
 #include "absl/status/statusor.h"
 #include "common/crypto/rsa_key.h"
 #include "nauthera/v1/state.pb.h"
@@ -48,9 +50,11 @@ class Snapshot {
   // login is unavailable).
   const std::string& session_key() const { return state_.session_key(); }
 
-  // Rendered once per version.
-  const std::string& discovery_json() const { return discovery_json_; }
-  const std::string& jwks_json() const { return jwks_json_; }
+  // A document that depends only on this snapshot, rendered by `render` on first use and
+  // kept for the snapshot's life (thread-safe). The renderers belong to the endpoints that
+  // serve the documents; state/ does not depend on them.
+  enum class Document { kDiscovery = 0, kJwks = 1 };
+  const std::string& Rendered(Document document, std::string (*render)(const Snapshot&)) const;
   int64_t jwks_max_age_seconds() const { return state_.issuer().jwks_max_age_seconds(); }
 
  private:
@@ -66,8 +70,11 @@ class Snapshot {
   std::map<std::string, const v1::Client*, std::less<>> clients_;
   std::map<std::string, const v1::User*, std::less<>> users_by_name_;
   std::map<std::string, const v1::User*, std::less<>> users_by_subject_;
-  std::string discovery_json_;
-  std::string jwks_json_;
+  struct RenderedDocument {
+    absl::once_flag once;
+    std::string text;
+  };
+  mutable std::array<RenderedDocument, 2> rendered_;
 };
 
 }  // namespace nauthera
