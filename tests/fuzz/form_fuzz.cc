@@ -1,4 +1,4 @@
-// Form::Parse and FormUrlDecode (tokenserver/http/form.h) on arbitrary bytes: the bodies of
+// Form::Parse and FormUrlDecode (tokenserver/oauth/form.h) on arbitrary bytes: the bodies of
 // /oauth2/token, /revoke and /introspect and every query string. Invariants: decoding undoes
 // FormUrlEncode for any bytes; a form of one encoded parameter parses back to that value; a
 // parsed form's values for the parameters OAuth reads decode from the text.
@@ -10,7 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "common/util/url.h"
 #include "tests/fuzz/fuzz_check.h"
-#include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::string_view input(reinterpret_cast<const char*>(data), size);

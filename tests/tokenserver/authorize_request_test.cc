@@ -10,7 +10,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/tokenserver/router_flow.h"
 #include "tokenserver/endpoints/discovery_endpoint.h"
-#include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form.h"
 
 namespace nauthera {
 namespace {

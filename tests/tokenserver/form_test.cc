@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form.h"
 
 namespace nauthera {
 

@@ -13,7 +13,7 @@
 #include "common/util/url.h"
 #include "nlohmann/json.hpp"
 #include "tests/tokenserver/test_state.h"
-#include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form.h"
 #include "tokenserver/http/router.h"
 #include "tokenserver/store/memory_store.h"
 #include "tokenserver/tokens/jws.h"

@@ -3,7 +3,7 @@
 #include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "common/util/url.h"
-#include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form.h"
 #include "tokenserver/oauth/form_post.h"
 #include "tokenserver/oauth/redirect_uri.h"
 #include "tokenserver/session/login_session.h"

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/metrics/metrics.h"
 #include "tokenserver/grants/grant_table.h"
-#include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form.h"
 #include "tokenserver/oauth/client_auth.h"
 #include "tokenserver/oauth/form_post.h"
 #include "tokenserver/oauth/oauth_or.h"

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tokenserver/endpoints/token_endpoint.h"
-#include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form.h"
 #include "tokenserver/oauth/form_post.h"
 
 namespace nauthera {

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form.h"
 #include "tokenserver/oauth/client_auth.h"
 #include "tokenserver/state/snapshot.h"
 #include "tokenserver/store/one_time_store.h"
@@ -23,8 +23,6 @@ struct GrantContext {
 // How long a just-spent refresh token still returns the same successor, so parallel kubectl
 // runs sharing one token do not fail. Reuse after that revokes the whole family.
 inline constexpr int64_t kRefreshReuseGraceSeconds = 30;
-// Authorization codes live about a minute (RFC 6749 §4.1.2 recommends at most 10).
-inline constexpr int64_t kCodeLifetimeSeconds = 60;
 
 }  // namespace nauthera
 

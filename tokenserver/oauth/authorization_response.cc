@@ -4,7 +4,6 @@
 #include "common/crypto/hashing.h"
 #include "common/crypto/random.h"
 #include "common/util/url.h"
-#include "tokenserver/grants/grant_context.h"
 #include "tokenserver/oauth/redirect_uri.h"
 
 namespace nauthera {

@@ -12,6 +12,10 @@
 
 namespace nauthera {
 
+// Authorization codes live about a minute (RFC 6749 §4.1.2 recommends at most 10). The token
+// endpoint reads the expiry stored with the code (CodeGrant::expires_at).
+inline constexpr int64_t kCodeLifetimeSeconds = 60;
+
 // Stores a fresh single-use code bound to client, redirect URI, PKCE challenge and nonce, and
 // redirects with it. `status` is 302 after a GET, 303 after the login form's POST.
 HttpResponse RedirectWithCode(const Snapshot& snapshot, OneTimeStore* store,

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "common/http/http_types.h"
-#include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form.h"
 #include "tokenserver/oauth/oauth_or.h"
 #include "tokenserver/state/snapshot.h"
 

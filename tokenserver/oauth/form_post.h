@@ -10,7 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "common/http/http_types.h"
-#include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form.h"
 #include "tokenserver/oauth/oauth_or.h"
 
 namespace nauthera {

@@ -1,4 +1,4 @@
-#include "tokenserver/http/form.h"
+#include "tokenserver/oauth/form.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"

@@ -1,7 +1,7 @@
 // application/x-www-form-urlencoded bodies and query strings, parsed strictly for OAuth:
 // RFC 6749 §3.2 forbids repeating a parameter, so a duplicate is an error, not "last wins".
-#ifndef NAUTHERA_TOKENSERVER_HTTP_FORM_H_
-#define NAUTHERA_TOKENSERVER_HTTP_FORM_H_
+#ifndef NAUTHERA_TOKENSERVER_OAUTH_FORM_H_
+#define NAUTHERA_TOKENSERVER_OAUTH_FORM_H_
 
 #include <map>
 #include <string>
@@ -35,4 +35,4 @@ bool IsFormContentType(absl::string_view content_type);
 
 }  // namespace nauthera
 
-#endif  // NAUTHERA_TOKENSERVER_HTTP_FORM_H_
+#endif  // NAUTHERA_TOKENSERVER_OAUTH_FORM_H_
