@@ -14,7 +14,7 @@
 #include "common/util/log.h"
 #include "controller/app/controller_app.h"
 #include "controller/app/flags.h"
-#include "controller/kube/cpprest_transport.h"
+#include "controller/kubeclient/cpprest_transport.h"
 
 int main(int argc, char** argv) {
   nauthera::SetLogComponent("controller");

@@ -6,9 +6,9 @@
 #include "common/util/log.h"
 #include "common/util/status_macros.h"
 #include "controller/api/secret_manifest.h"
-#include "controller/kube/events.h"
-#include "controller/kube/object_fields.h"
-#include "controller/kube/resource_ref.h"
+#include "controller/kubeclient/events.h"
+#include "controller/kubeclient/object_fields.h"
+#include "controller/kubeclient/resource_ref.h"
 
 namespace nauthera::controller {
 namespace {

@@ -22,8 +22,8 @@
 #include <optional>
 #include <string>
 
-#include "controller/kube/informer.h"
-#include "controller/kube/kube_client.h"
+#include "controller/kubeclient/informer.h"
+#include "controller/kubeclient/kube_client.h"
 #include "controller/reconcilers/credential_store.h"
 
 namespace nauthera::controller {

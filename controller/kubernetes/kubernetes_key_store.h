@@ -13,7 +13,7 @@
 #include "absl/time/time.h"
 #include "controller/keys/key_ring.h"
 #include "controller/keys/key_store.h"
-#include "controller/kube/kube_client.h"
+#include "controller/kubeclient/kube_client.h"
 
 namespace nauthera::controller {
 

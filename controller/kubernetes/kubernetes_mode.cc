@@ -6,8 +6,8 @@
 #include "absl/time/clock.h"
 #include "common/util/log.h"
 #include "common/util/status_macros.h"
-#include "controller/kube/http_kube_client.h"
-#include "controller/kube/kube_config.h"
+#include "controller/kubeclient/http_kube_client.h"
+#include "controller/kubeclient/kube_config.h"
 #include "controller/kubernetes/kubernetes_key_store.h"
 
 namespace nauthera::controller {

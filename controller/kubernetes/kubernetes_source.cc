@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "controller/kube/resource_ref.h"
+#include "controller/kubeclient/resource_ref.h"
 #include "controller/kubernetes/object_convert.h"
 
 namespace nauthera::controller {

@@ -22,8 +22,8 @@
 #include <string>
 #include <utility>
 
-#include "controller/kube/informer.h"
-#include "controller/kube/kube_client.h"
+#include "controller/kubeclient/informer.h"
+#include "controller/kubeclient/kube_client.h"
 #include "controller/source/source.h"
 
 namespace nauthera::controller {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "controller/api/decode.h"
-#include "controller/kube/kube_client.h"
+#include "controller/kubeclient/kube_client.h"
 
 namespace nauthera::controller {
 

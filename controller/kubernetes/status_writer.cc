@@ -3,8 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/util/log.h"
-#include "controller/kube/object_fields.h"
-#include "controller/kube/resource_ref.h"
+#include "controller/kubeclient/object_fields.h"
+#include "controller/kubeclient/resource_ref.h"
 #include "controller/reconcilers/credential_store.h"
 
 namespace nauthera::controller {

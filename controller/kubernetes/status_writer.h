@@ -17,7 +17,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "controller/kube/kube_client.h"
+#include "controller/kubeclient/kube_client.h"
 #include "controller/kubernetes/kubernetes_source.h"
 #include "controller/status/object_status.h"
 

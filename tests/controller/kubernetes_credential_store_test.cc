@@ -10,11 +10,11 @@
 
 #include "common/encoding/base64.h"
 #include "controller/api/secret_manifest.h"
-#include "controller/kube/resource_ref.h"
+#include "controller/kubeclient/resource_ref.h"
 #include "controller/kubernetes/kubernetes_credential_store.h"
 #include "controller/reconcilers/credentials_reconciler.h"
-#include "tests/kube/fake_kube_client.h"
-#include "tests/kube/kube_test_helpers.h"
+#include "tests/kubeclient/fake_kube_client.h"
+#include "tests/kubeclient/kube_test_helpers.h"
 
 namespace nauthera::controller {
 namespace {

@@ -6,9 +6,9 @@
 #include "absl/time/clock.h"
 #include "common/encoding/base64.h"
 #include "controller/keys/key_manager.h"
-#include "controller/kube/resource_ref.h"
+#include "controller/kubeclient/resource_ref.h"
 #include "controller/kubernetes/kubernetes_key_store.h"
-#include "tests/kube/fake_kube_client.h"
+#include "tests/kubeclient/fake_kube_client.h"
 
 namespace nauthera::controller {
 namespace {

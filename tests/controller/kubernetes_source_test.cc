@@ -4,10 +4,10 @@
 // in its namespaces.
 #include <catch2/catch.hpp>
 
-#include "controller/kube/resource_ref.h"
+#include "controller/kubeclient/resource_ref.h"
 #include "controller/kubernetes/kubernetes_source.h"
-#include "tests/kube/fake_kube_client.h"
-#include "tests/kube/kube_test_helpers.h"
+#include "tests/kubeclient/fake_kube_client.h"
+#include "tests/kubeclient/kube_test_helpers.h"
 
 namespace nauthera::controller {
 namespace {

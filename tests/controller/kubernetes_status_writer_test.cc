@@ -1,14 +1,14 @@
-// StatusWriter and DesiredStatus on the fake API server (tests/kube/fake_kube_client.h): the
+// StatusWriter and DesiredStatus on the fake API server (tests/kubeclient/fake_kube_client.h): the
 // shape of .status, observedGeneration, lastTransitionTime kept until Ready flips, only changed
 // statuses written, and a namespaced install writing only its namespace's objects.
 #include <catch2/catch.hpp>
 
 #include "absl/time/clock.h"
-#include "controller/kube/resource_ref.h"
+#include "controller/kubeclient/resource_ref.h"
 #include "controller/kubernetes/kubernetes_source.h"
 #include "controller/kubernetes/status_writer.h"
-#include "tests/kube/fake_kube_client.h"
-#include "tests/kube/kube_test_helpers.h"
+#include "tests/kubeclient/fake_kube_client.h"
+#include "tests/kubeclient/kube_test_helpers.h"
 
 namespace nauthera::controller {
 namespace {

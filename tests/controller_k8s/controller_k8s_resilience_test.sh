@@ -31,7 +31,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/lib.sh"
 ck8s_parse_args "$@"
 ck8s_setup controller_k8s_resilience
-CTL="$ROOT/tests/kube/apiserver_ctl.sh"
+CTL="$ROOT/tests/kubeclient/apiserver_ctl.sh"
 make_identity nauthera-controller "$HERE/rbac.yaml"
 
 kubectl apply -f "$ROOT/examples/quickstart/20-ci-deployer.yaml" \

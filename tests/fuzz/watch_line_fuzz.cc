@@ -1,5 +1,5 @@
-// The watch stream of the Kubernetes client (controller/kube/json_lines.h LineSplitter,
-// controller/kube/watch_event.h ParseWatchLine) on an arbitrary body cut into arbitrary chunks.
+// The watch stream of the Kubernetes client (controller/kubeclient/json_lines.h LineSplitter,
+// controller/kubeclient/watch_event.h ParseWatchLine) on an arbitrary body cut into arbitrary chunks.
 // Invariants: the lines are those of the whole body split at "\n" without a trailing "\r",
 // blank ones skipped, however it is cut (checked against a plain reference split); none is
 // longer than the limit; each line is an event with an object, or an error status.
@@ -12,8 +12,8 @@
 
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "controller/kube/json_lines.h"
-#include "controller/kube/watch_event.h"
+#include "controller/kubeclient/json_lines.h"
+#include "controller/kubeclient/watch_event.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
