@@ -15,7 +15,7 @@
 #                 ServiceAccount token (so the chart's RBAC is what is tested) with the chart's
 #                 mTLS certificates, a real token server dialing it with the chart's client
 #                 certificate: ready, signing-key Secret, credentials Secrets and status for
-#                 examples/quickstart, a client_credentials token; the Deployment's exec probe
+#                 examples/quickstart, a client_credentials token; the Deployment's httpGet probe
 #                 run against the live controller
 #   upgrade       helm upgrade keeps the mTLS certificates, the checksum and the signing keys;
 #                 mtls.generation=2 replaces the certificates (and only then)
@@ -299,18 +299,20 @@ mtls_files() {
 # chart's client certificate). Sets ${NAME}_CPID ${NAME}_HTTP ${NAME}_GRPC ${NAME}_ISSUER.
 start_pair() {
   local name="$1" ns="$2" full="$3" port="$4"; shift 4
-  local grpc http dir="$WORK/$name"
+  local grpc http metrics dir="$WORK/$name"
   mkdir -p "$dir"
   sa_kubeconfig "$ns" "$full-controller" "$dir/kubeconfig" || return 1
   mtls_files "$ns" "$full" "$dir/mtls" || return 1
-  grpc=$(free_port); http=$(free_port)
+  grpc=$(free_port); http=$(free_port); metrics=$(free_port)
   "$CONTROLLER" --kubeconfig="$dir/kubeconfig" --namespace="$ns" --leader-elect \
     --issuer-url="https://127.0.0.1:$port" --grpc-listen="127.0.0.1:$grpc" \
+    --metrics-listen="http://127.0.0.1:$metrics" \
     --grpc-tls-cert="$dir/mtls/controller-tls.crt" --grpc-tls-key="$dir/mtls/controller-tls.key" \
     --grpc-client-ca="$dir/mtls/controller-ca.crt" --http-listen="http://127.0.0.1:$http" \
     --state-dir="$dir/state" "$@" >>"$dir/controller.log" 2>&1 &
   printf -v "${name}_CPID" '%s' "$!"; PIDS+=("$!")
   printf -v "${name}_HTTP" '%s' "$http"
+  printf -v "${name}_METRICS" '%s' "$metrics"
   printf -v "${name}_GRPC" '%s' "$grpc"
   printf -v "${name}_ISSUER" '%s' "https://127.0.0.1:$port"
 }
@@ -435,19 +437,22 @@ case_can_i() {
   pass "can-i ($CANI_COUNT answers as expected for the controller and token-server ServiceAccounts)"
 }
 
-# The Deployment's exec probe, taken from the installed manifest, run against PORT.
+# The Deployment's probe (httpGet on the metrics port), taken from the installed manifest, asked
+# of the controller's --metrics-listen on PORT.
 probe_cmd() {  # RELEASE NS PROBE(readinessProbe|livenessProbe) PORT
-  "$HELM" get manifest "$1" -n "$2" | python3 -c '
+  local path
+  path=$("$HELM" get manifest "$1" -n "$2" | python3 -c '
 import sys, yaml
-probe, port = sys.argv[1], sys.argv[2]
+probe = sys.argv[1]
 for d in yaml.safe_load_all(sys.stdin):
     if d and d["kind"] == "Deployment" and d["metadata"]["name"].endswith("-controller"):
-        cmd = d["spec"]["template"]["spec"]["containers"][0][probe]["exec"]["command"]
-        cmd[2] = cmd[2].replace("/127.0.0.1/7071", "/127.0.0.1/" + port)
-        print("\0".join(cmd), end="")' "$3" "$4" >"$WORK/probe.cmd"
-  local -a cmd
-  mapfile -d '' cmd <"$WORK/probe.cmd"
-  timeout 10 "${cmd[@]}"
+        c = d["spec"]["template"]["spec"]["containers"][0]
+        get = c[probe]["httpGet"]
+        port = [p for p in c["ports"] if p["name"] == get["port"]][0]["containerPort"]
+        assert any(a == "--metrics-listen=http://0.0.0.0:%d" % port for a in c["args"]), c["args"]
+        print(get["path"])' "$3") || return 1
+  echo "GET :metrics$path" >"$WORK/probe.cmd"
+  curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$4$path"
 }
 
 case_controller() {
@@ -457,11 +462,11 @@ case_controller() {
     fail controller "not ready in 30 s under the chart's RBAC" "$(tail -n 20 "$WORK/CL/controller.log")"; return
   fi
   local ready_ms=$(($(now_ms) - t))
-  if ! probe_cmd "$CL_FULL" "$CL_NS" readinessProbe "$CL_HTTP" || ! probe_cmd "$CL_FULL" "$CL_NS" livenessProbe "$CL_HTTP"; then
-    fail controller "the Deployment's exec probe fails against the live controller" "$(cat "$WORK/probe.cmd" | tr '\0' ' ')"; return
+  if ! probe_cmd "$CL_FULL" "$CL_NS" readinessProbe "$CL_METRICS" || ! probe_cmd "$CL_FULL" "$CL_NS" livenessProbe "$CL_METRICS"; then
+    fail controller "the Deployment's probe fails against the live controller" "$(cat "$WORK/probe.cmd")"; return
   fi
   if probe_cmd "$CL_FULL" "$CL_NS" readinessProbe "$(free_port)" 2>/dev/null; then
-    fail controller "the exec probe passes against a closed port"; return
+    fail controller "the probe passes against a closed port"; return
   fi
   kubectl apply -f "$ROOT/examples/quickstart/00-namespaces.yaml" -f "$ROOT/examples/quickstart/20-ci-deployer.yaml" \
     -f "$ROOT/examples/quickstart/21-ci-policy.yaml" -f "$ROOT/examples/quickstart/30-kubectl-client.yaml" \
@@ -500,7 +505,7 @@ case_controller() {
   if grep -qi forbidden "$WORK/CL/controller.log"; then
     fail controller "the controller met 'forbidden' under the chart's RBAC" "$(grep -i forbidden "$WORK/CL/controller.log" | head)"; return
   fi
-  pass "controller (ready in $ready_ms ms under the chart's SA token; exec probe OK; keys, 2 credentials Secrets, status; token server on the chart's mTLS certs; CI token aud $aud)"
+  pass "controller (ready in $ready_ms ms under the chart's SA token; httpGet probes OK; keys, 2 credentials Secrets, status; token server on the chart's mTLS certs; CI token aud $aud)"
 }
 
 mtls_digest() {  # NS FULLNAME: digest of the three mTLS Secrets' data

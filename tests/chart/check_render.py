@@ -192,6 +192,12 @@ def case_cluster(docs, opts):
     paths = probe_paths(container(ctl))
     check(paths.get("livenessProbe") == "/healthz" and paths.get("readinessProbe") == "/readyz",
           f"controller probes /healthz and /readyz: {paths}")
+    # The images have no shell: every probe is an httpGet on the metrics listener.
+    c = container(ctl)
+    check(all("httpGet" in c[p] and c[p]["httpGet"]["port"] == "metrics"
+              for p in ("startupProbe", "livenessProbe", "readinessProbe")),
+          "controller probes are httpGet on the metrics port (no exec: no shell in the image)")
+    check("--metrics-listen=http://0.0.0.0:9090" in a, f"controller --metrics-listen on the pod address: {a}")
     common_pod_checks(ctl, "controller")
 
     ts = one(docs, "Deployment", "-tokenserver")

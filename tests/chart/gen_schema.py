@@ -93,6 +93,7 @@ controller = obj(dict({
                            "leaseDuration": s(pattern=DURATION, minLength=2)}),
     "grpcPort": PORT,
     "httpPort": PORT,
+    "metricsPort": PORT,
     "jwksMaxAge": i(0, 86400),
     "keyRotation": obj({k: s(pattern=r"^(0|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$")
                         for k in ("period", "publishAhead", "retiredOverlap")}),

@@ -363,7 +363,8 @@ node_start() {
   _node_wait containerd "$NODE_READY_TIMEOUT" node_ctr version || { node_stop; return 1; }
   mark containerd
   # The sandbox image, imported once per WORKDIR (kept across warm starts).
-  if ! node_ctr images ls -q | grep -qx localhost/nauthera/pause:1; then
+  local images; images=$(node_ctr images ls -q)
+  if ! grep -qx localhost/nauthera/pause:1 <<<"$images"; then
     NAUTHERA_PAUSE_BIN="$NODE_BIN/pause" IMAGES_DIR="$w/images" \
       "$_NODE_ROOT/scripts/images.sh" pause 2>>"$w/images.log" || { _node_log "pause image"; node_stop; return 1; }
     node_ctr images import "$w/images/nauthera-pause-1.oci.tar" >>"$w/images.log" 2>&1 ||
