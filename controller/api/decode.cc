@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/util/status_macros.h"
+#include "controller/api/crd_rules.h"
 #include "controller/api/decode_specs.h"
 #include "controller/api/names.h"
 #include "controller/api/yaml_reader.h"
@@ -163,6 +164,9 @@ absl::StatusOr<ApiObject> DecodeDocument(const YAML::Node& doc, Identity& id) {
   RETURN_IF_ERROR(DecodeMetadata(metadata, object.kind, object.meta));
   // 3. The spec. `status` is written by the controller and never read from a manifest.
   RETURN_IF_ERROR(DecodeSpec(doc, object));
+  // 4. The CRD schema's lengths, patterns and enums, as kube-apiserver applies them, so that
+  // local mode accepts exactly what a cluster would (the types were checked just above).
+  if (object.kind != Kind::kSecret) RETURN_IF_ERROR(CheckCrdRules(object.kind, doc["spec"]));
   return object;
 }
 

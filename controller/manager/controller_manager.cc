@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -137,7 +138,10 @@ void ControllerManager::ReconcileUsers(const SourceState& source, Pass& pass) {
     auto it = secrets.find({ns, name});
     return it == secrets.end() ? nullptr : it->second;
   };
-  std::map<std::string, std::string> usernames;  // username -> the user that has it
+  // Case-folded username and email -> the user that has it. Both are ASCII (the CRD
+  // patterns), so folding ASCII is folding all, and no two users differ by a look-alike.
+  std::map<std::string, std::string> usernames;
+  std::map<std::string, std::string> emails;
   for (const ApiObject& object : source.objects) {
     if (object.kind != Kind::kNautheraUser) continue;
     UserOutcome outcome = ReconcileUser(object, lookup);
@@ -146,16 +150,28 @@ void ControllerManager::ReconcileUsers(const SourceState& source, Pass& pass) {
       MarkBroken(outcome.status, errors->second,
                  KeptConsequence(errors->second, "Its last good version is still in effect"));
     }
-    auto [first, unique] = usernames.emplace(outcome.servable.username, object.meta.name);
-    if (unique) {
-      pass.users.push_back(std::move(outcome.servable));
-    } else {
-      // Two people with one login name: the second is refused, and only it.
+    // Two people with one login name or one email: the later is refused, and only it.
+    const ServableUser& user = outcome.servable;
+    auto name_holder = usernames.find(absl::AsciiStrToLower(user.username));
+    auto email_holder = user.email.empty() ? emails.end()
+                                           : emails.find(absl::AsciiStrToLower(user.email));
+    if (name_holder != usernames.end()) {
       outcome.status.ready = outcome.status.served = false;
       outcome.status.reason = std::string(reason::kUsernameConflict);
-      outcome.status.message = absl::StrCat("username \"", first->first,
-                                            "\" is already taken by NautheraUser ",
-                                            first->second, "; pick another spec.username");
+      outcome.status.message = absl::StrCat(
+          "username \"", user.username, "\" is already taken (ignoring case) by NautheraUser ",
+          name_holder->second, "; pick another spec.username");
+    } else if (email_holder != emails.end()) {
+      outcome.status.ready = outcome.status.served = false;
+      outcome.status.reason = std::string(reason::kEmailConflict);
+      outcome.status.message = absl::StrCat(
+          "email \"", user.email, "\" is already used (ignoring case) by NautheraUser ",
+          email_holder->second,
+          "; kube-apiserver would take both for one user: pick another spec.email");
+    } else {
+      usernames.emplace(absl::AsciiStrToLower(user.username), object.meta.name);
+      if (!user.email.empty()) emails.emplace(absl::AsciiStrToLower(user.email), object.meta.name);
+      pass.users.push_back(std::move(outcome.servable));
     }
     pass.statuses.push_back(std::move(outcome.status));
   }

@@ -25,7 +25,10 @@ inline constexpr absl::string_view kNotSupported = "NotSupported";
 // NautheraUser: no usable password hash, or switched off.
 inline constexpr absl::string_view kNoPassword = "NoPassword";
 inline constexpr absl::string_view kDisabled = "Disabled";
+// Another NautheraUser already has the username or the email, ignoring case (kube-apiserver
+// would map both to one Kubernetes user).
 inline constexpr absl::string_view kUsernameConflict = "UsernameConflict";
+inline constexpr absl::string_view kEmailConflict = "EmailConflict";
 // A policy's spec.audienceClients names an OidcClient that has no client id.
 inline constexpr absl::string_view kAudienceClientNotFound = "AudienceClientNotFound";
 }  // namespace reason

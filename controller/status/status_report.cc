@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "nlohmann/json.hpp"
 
 namespace nauthera::controller {
@@ -19,7 +20,22 @@ int KindOrder(const std::string& kind) {
   return static_cast<int>(std::size(kOrder));
 }
 
-std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
+// A table cell: a control character (a NUL, a newline, an escape sequence from a manifest)
+// as \xNN, so that the file stays one row per object and a terminal showing it runs nothing.
+std::string Cell(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      absl::StrAppendFormat(&out, "\\x%02x", u);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string OrDash(const std::string& text) { return text.empty() ? "-" : Cell(text); }
 
 }  // namespace
 
@@ -38,7 +54,7 @@ std::string RenderStatusTable(const std::vector<ObjectStatus>& statuses,
                             "MESSAGE"}};
   for (const ObjectStatus& s : statuses) {
     rows.push_back({OrDash(s.kind), OrDash(s.ns), OrDash(s.name), s.ready ? "True" : "False",
-                    OrDash(s.reason), OrDash(s.client_id), s.message});
+                    OrDash(s.reason), OrDash(s.client_id), Cell(s.message)});
   }
   std::array<size_t, 7> width{};
   for (const Row& row : rows) {

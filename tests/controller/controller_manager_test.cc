@@ -361,3 +361,68 @@ TEST_CASE("a broken document keeps its object served and says so", "[manager]") 
 
 }  // namespace
 }  // namespace nauthera::controller
+
+namespace nauthera::controller {
+namespace {
+
+std::string UserDoc(const std::string& name, const std::string& username,
+                    const std::string& email) {
+  return "apiVersion: auth.nauthera.io/v1alpha1\nkind: NautheraUser\nmetadata: {name: " + name +
+         "}\nspec: {username: \"" + username + "\"" +
+         (email.empty() ? "" : ", email: \"" + email + "\"") + "}\n";
+}
+
+TEST_CASE("usernames and emails are unique per issuer ignoring case; the later user is refused",
+          "[manager]") {
+  auto [name, second_username, second_email, reason] =
+      GENERATE(table<std::string, std::string, std::string, std::string>({
+          {"same username in other case", "Alice", "other@example.com", "UsernameConflict"},
+          {"same email in other case", "bob", "ALICE@Example.COM", "EmailConflict"},
+          {"same username exactly", "alice", "", "UsernameConflict"},
+      }));
+  CAPTURE(name);
+  Harness h;
+  // Files are read in name order: a.yaml holds the earlier user.
+  h.Write("a.yaml", UserDoc("alice", "alice", "alice@example.com"));
+  h.Write("b.yaml", UserDoc("second", second_username, second_email));
+  REQUIRE(h.Reconcile().ok());
+  CHECK(h.Status("NautheraUser", "", "alice").reason == "NoPassword");  // served, as before
+  ObjectStatus s = h.Status("NautheraUser", "", "second");
+  CHECK_FALSE(s.ready);
+  CHECK_FALSE(s.served);
+  CHECK(s.reason == reason);
+  CHECK_THAT(s.message, Catch::Contains("NautheraUser alice"));
+  REQUIRE(h.broadcaster().Latest()->users_size() == 1);
+  CHECK(h.broadcaster().Latest()->users(0).username() == "alice");
+}
+
+TEST_CASE("a username with a look-alike letter is refused by the CRD pattern", "[manager]") {
+  Harness h;
+  h.Write("a.yaml", UserDoc("alice", "alice", ""));
+  h.Write("b.yaml", UserDoc("cyrillic", "\xd0\xb0lice", ""));
+  REQUIRE(h.Reconcile().ok());
+  ObjectStatus s = h.Status("NautheraUser", "", "cyrillic");
+  CHECK(s.reason == "InvalidManifest");
+  CHECK_THAT(s.message, Catch::Contains("spec.username") && Catch::Contains("\\xd0\\xb0lice"));
+  CHECK(h.broadcaster().Latest()->users_size() == 1);
+}
+
+TEST_CASE("control characters in manifests never reach status.txt raw", "[manager]") {
+  Harness h;
+  // A NUL and an escape sequence in an unknown field's name, echoed in the error message.
+  h.Write("a.yaml",
+          "apiVersion: auth.nauthera.io/v1alpha1\nkind: NautheraUser\nmetadata: {name: a}\n"
+          "spec: {username: a, \"x\\0\\e[2Jy\": 1}\n");
+  REQUIRE(h.Reconcile().ok());
+  std::string table = h.StateFile("status.txt");
+  CAPTURE(table);
+  CHECK(table.find("x\\x00\\x1b[2Jy") != std::string::npos);
+  for (char c : table) {
+    unsigned char u = static_cast<unsigned char>(c);
+    CHECK((u >= 0x20 || u == '\n'));
+    CHECK(u != 0x7F);
+  }
+}
+
+}  // namespace
+}  // namespace nauthera::controller
