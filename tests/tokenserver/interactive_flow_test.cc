@@ -421,3 +421,49 @@ TEST_CASE("an over-long username or password is refused before any work, and not
 }
 
 }  // namespace nauthera
+
+namespace nauthera {
+
+TEST_CASE("userinfo takes the access token from a form-encoded POST body, never from both") {
+  Flow flow;
+  auto body = nlohmann::json::parse(flow.Exchange(flow.CodeFromLogin()).body);
+  std::string token = body["access_token"];
+  auto post = [&](const std::string& content_type, const std::string& form,
+                  const std::string& authorization) {
+    HttpRequest request;
+    request.method = "POST";
+    request.path = "/oauth2/userinfo";
+    if (!content_type.empty()) request.headers.emplace_back("content-type", content_type);
+    if (!authorization.empty()) request.headers.emplace_back("authorization", authorization);
+    request.body = form;
+    return flow.Send(request);
+  };
+  constexpr char kForm[] = "application/x-www-form-urlencoded";
+  auto [name, content_type, form, authorization, status, error] =
+      GENERATE_COPY(table<std::string, std::string, std::string, std::string, int, std::string>({
+          {"RFC 6750 §2.2 body", kForm, "access_token=" + token, "", 200, ""},
+          {"body with a charset", std::string(kForm) + "; charset=UTF-8",
+           "access_token=" + token, "", 200, ""},
+          {"header only, empty form body", kForm, "", "Bearer " + token, 200, ""},
+          {"both header and body (§2: one method)", kForm, "access_token=" + token,
+           "Bearer " + token, 400, "invalid_request"},
+          {"body that is not form-encoded", "application/json",
+           "{\"access_token\":\"" + token + "\"}", "", 401, ""},
+          {"repeated access_token", kForm, "access_token=" + token + "&access_token=x", "", 400,
+           "invalid_request"},
+          {"a forged token in the body", kForm, "access_token=x.y.z", "", 401, "invalid_token"},
+      }));
+  CAPTURE(name);
+  HttpResponse response = post(content_type, form, authorization);
+  CHECK(response.status == status);
+  if (status == 200) {
+    CHECK(nlohmann::json::parse(response.body)["sub"] == "subject-of-alice");
+  } else if (error.empty()) {
+    CHECK(response.GetHeader("WWW-Authenticate") == "Bearer realm=\"nauthera\"");
+  } else {
+    CHECK_THAT(response.GetHeader("WWW-Authenticate"),
+               Catch::Contains("error=\"" + error + "\""));
+  }
+}
+
+}  // namespace nauthera

@@ -1,9 +1,13 @@
 #include "tokenserver/endpoints/userinfo_endpoint.h"
 
+#include <variant>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "tokenserver/oauth/form.h"
+#include "tokenserver/oauth/form_post.h"
 #include "tokenserver/oauth/oauth_error.h"
 #include "tokenserver/tokens/access_token_revocation.h"
 #include "tokenserver/tokens/identity_claims.h"
@@ -22,6 +26,46 @@ HttpResponse BearerError(int status, absl::string_view error, absl::string_view 
   return ToBearerResponse(oauth_error);
 }
 
+// RFC 6750 §2.2: the `access_token` form parameter, when the request is a POST whose body is
+// application/x-www-form-urlencoded; "" when there is none. An unreadable form is an error.
+std::variant<std::string, HttpResponse> BodyToken(const HttpRequest& request) {
+  const std::string* content_type = request.Header("content-type");
+  if (request.method != "POST" || content_type == nullptr || !IsFormContentType(*content_type)) {
+    return std::string();
+  }
+  if (FormBodyTooLarge(request)) return BearerError(400, "invalid_request", "body too large");
+  auto form = Form::Parse(request.body);
+  if (!form.ok()) return BearerError(400, "invalid_request", form.status().message());
+  return form->Get("access_token");
+}
+
+// The token of the Authorization: Bearer header (RFC 6750 §2.1) or of the form body (§2.2).
+// §2: a client MUST NOT use more than one method, so both is invalid_request.
+std::variant<std::string, HttpResponse> PresentedToken(const HttpRequest& request) {
+  std::variant<std::string, HttpResponse> body = BodyToken(request);
+  if (std::holds_alternative<HttpResponse>(body)) return body;
+  const std::string& body_token = std::get<std::string>(body);
+  int headers = 0;
+  for (const auto& [name, value] : request.headers) headers += name == "authorization";
+  const std::string* authorization = request.Header("authorization");
+  if (authorization == nullptr) {
+    if (body_token.empty()) return BearerError(401, "", "");
+    return body_token;
+  }
+  if (!body_token.empty()) {
+    return BearerError(400, "invalid_request",
+                       "send the access token in the Authorization header or the body, not both");
+  }
+  if (headers > 1 || authorization->find(',') != std::string::npos) {
+    return BearerError(400, "invalid_request", "send one Authorization header");
+  }
+  absl::string_view value = absl::StripAsciiWhitespace(*authorization);
+  if (value.size() < 7 || !absl::EqualsIgnoreCase(value.substr(0, 7), "bearer ")) {
+    return BearerError(401, "", "");
+  }
+  return std::string(absl::StripAsciiWhitespace(value.substr(7)));
+}
+
 }  // namespace
 
 HttpResponse HandleUserinfo(const HttpRequest& request, const Snapshot& snapshot, int64_t now,
@@ -31,19 +75,10 @@ HttpResponse HandleUserinfo(const HttpRequest& request, const Snapshot& snapshot
     response.SetHeader("Allow", "GET, POST");
     return response;
   }
-  // 1. Exactly one Authorization: Bearer header (RFC 6750 §2.1).
-  int headers = 0;
-  for (const auto& [name, value] : request.headers) headers += name == "authorization";
-  const std::string* authorization = request.Header("authorization");
-  if (authorization == nullptr) return BearerError(401, "", "");
-  if (headers > 1 || authorization->find(',') != std::string::npos) {
-    return BearerError(400, "invalid_request", "send one Authorization header");
-  }
-  absl::string_view value = absl::StripAsciiWhitespace(*authorization);
-  if (value.size() < 7 || !absl::EqualsIgnoreCase(value.substr(0, 7), "bearer ")) {
-    return BearerError(401, "", "");
-  }
-  absl::string_view token = absl::StripAsciiWhitespace(value.substr(7));
+  // 1. The access token, from the header or the form body.
+  std::variant<std::string, HttpResponse> presented = PresentedToken(request);
+  if (auto* error = std::get_if<HttpResponse>(&presented)) return *error;
+  const std::string& token = std::get<std::string>(presented);
   // 2. One of our access tokens, valid now.
   auto claims = VerifyJwt(snapshot, token, {"at+jwt", false}, now);
   if (!claims.ok()) return BearerError(401, "invalid_token", "the access token is not valid");

@@ -1,4 +1,5 @@
-// GET/POST /oauth2/userinfo (OIDC Core §5.3) with a Bearer access token (RFC 6750 §2.1).
+// GET/POST /oauth2/userinfo (OIDC Core §5.3) with a Bearer access token in the Authorization
+// header (RFC 6750 §2.1) or, on a form-encoded POST, the access_token parameter (§2.2).
 #ifndef NAUTHERA_TOKENSERVER_ENDPOINTS_USERINFO_ENDPOINT_H_
 #define NAUTHERA_TOKENSERVER_ENDPOINTS_USERINFO_ENDPOINT_H_
 
