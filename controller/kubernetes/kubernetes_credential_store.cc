@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "common/encoding/base64.h"
 #include "common/util/log.h"
 #include "common/util/status_macros.h"
@@ -59,12 +60,40 @@ std::string KubernetesCredentialStore::ChangeToken() {
 absl::StatusOr<std::optional<kube::Object>> KubernetesCredentialStore::Fetch(
     const ObjectKey& owner) {
   std::string name = CredentialsSecretName(owner.name);
-  std::optional<kube::Object> cached = informer_->Get(kube::ObjectKeyOf(owner.ns, name));
+  std::string key = kube::ObjectKeyOf(owner.ns, name);
+  std::optional<kube::Object> cached = informer_->Get(key);
+  // Read your own writes: until the watch has delivered what this store last wrote or
+  // deleted, the cache is older than the API server, so ask the API server.
+  auto pending = pending_.find(key);
+  if (pending != pending_.end()) {
+    if (CacheCaughtUp(pending->second, cached)) {
+      pending_.erase(pending);
+    } else {
+      cached.reset();
+    }
+  }
   if (cached) return cached;
   absl::StatusOr<kube::Object> live = client_->Get(kube::refs::Secrets(), owner.ns, name);
   if (absl::IsNotFound(live.status())) return std::optional<kube::Object>();
   if (!live.ok()) return live.status();
   return std::optional<kube::Object>(*std::move(live));
+}
+
+bool KubernetesCredentialStore::CacheCaughtUp(const PendingWrite& written,
+                                              const std::optional<kube::Object>& cached) {
+  // A watch that has not delivered our write in this long is re-listing or broken; the
+  // cache is trusted again rather than every read becoming a GET (reads stay correct: the
+  // quorum GET before a create and the resourceVersion of every update still hold).
+  if (absl::Now() > written.until) return true;
+  if (!written.resource_version) return !cached;  // deleted: caught up once it is gone
+  return cached && kube::ResourceVersionOf(*cached) == *written.resource_version;
+}
+
+void KubernetesCredentialStore::Wrote(const ObjectKey& owner,
+                                      std::optional<std::string> resource_version) {
+  ++changes_;
+  pending_[kube::ObjectKeyOf(owner.ns, CredentialsSecretName(owner.name))] =
+      PendingWrite{std::move(resource_version), absl::Now() + absl::Minutes(1)};
 }
 
 absl::StatusOr<std::optional<Credentials>> KubernetesCredentialStore::Read(
@@ -102,6 +131,7 @@ absl::StatusOr<std::optional<Credentials>> KubernetesCredentialStore::Read(
     if (!deleted.ok() && !absl::IsNotFound(deleted)) return deleted;
     LogInfo("deleted the credentials of an earlier object of the same name",
             {{"object", owner.ToString()}, {"secret", ref}});
+    Wrote(owner, std::nullopt);
     seen_.erase(owner);
     return std::optional<Credentials>();
   }
@@ -191,12 +221,16 @@ absl::Status KubernetesCredentialStore::Write(const ObjectKey& owner,
   if (existing) {
     // Optimistic concurrency: 409 Conflict if it changed since it was read.
     secret["metadata"]["resourceVersion"] = kube::ResourceVersionOf(*existing);
-    return client_->Update(kube::refs::Secrets(), owner.ns, secret, "", write_options).status();
+    absl::StatusOr<kube::Object> updated =
+        client_->Update(kube::refs::Secrets(), owner.ns, secret, "", write_options);
+    if (!updated.ok()) return updated.status();
+    Wrote(owner, kube::ResourceVersionOf(*updated));
+    return absl::OkStatus();
   }
   absl::StatusOr<kube::Object> created =
       client_->Create(kube::refs::Secrets(), owner.ns, secret, write_options);
   if (!created.ok()) return created.status();
-  ++changes_;
+  Wrote(owner, kube::ResourceVersionOf(*created));
   // Made before, or its owner's status names a client id: it was deleted by hand.
   std::string old_client_id = StringAt(*owner_object, {"status", "clientId"});
   auto seen = seen_.find(owner);
@@ -210,6 +244,10 @@ absl::Status KubernetesCredentialStore::Write(const ObjectKey& owner,
 
 absl::StatusOr<std::vector<ObjectKey>> KubernetesCredentialStore::ListOwners() {
   std::vector<ObjectKey> owners;
+  // Forget the writes the watch has delivered (an owner deleted for good is never read again).
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    it = CacheCaughtUp(it->second, informer_->Get(it->first)) ? pending_.erase(it) : std::next(it);
+  }
   if (!options_.is_leader() || !informer_->HasSynced()) return owners;
   for (const std::string& key : informer_->Keys()) {
     std::optional<kube::Object> secret = informer_->Get(key);
@@ -231,9 +269,9 @@ absl::Status KubernetesCredentialStore::Delete(const ObjectKey& owner) {
   if (!options_.is_leader()) return absl::OkStatus();
   absl::Status deleted =
       client_->Delete(kube::refs::Secrets(), owner.ns, CredentialsSecretName(owner.name));
-  if (absl::IsNotFound(deleted)) return absl::OkStatus();
+  if (absl::IsNotFound(deleted)) deleted = absl::OkStatus();
   if (deleted.ok()) {
-    ++changes_;
+    Wrote(owner, std::nullopt);
     seen_.erase(owner);
   }
   return deleted;

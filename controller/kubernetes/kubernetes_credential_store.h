@@ -6,7 +6,9 @@
 //                     collector deletes the Secret with its owner
 //   data        client_id (+ client_secret)
 // Reads come from a watch cache of the managed Secrets, confirmed by a quorum GET before
-// anything is made, so a Secret just written (not yet in the cache) is never made twice.
+// anything is made, so a Secret just written (not yet in the cache) is never made twice; until
+// the watch delivers what this store wrote or deleted, reads of that Secret go to the API
+// server (read your own writes).
 // Creation is a plain create (409 AlreadyExists: someone else made it; re-read next pass);
 // updates carry the resourceVersion read (409 Conflict: re-read). Writes happen only while
 // `is_leader` says so; other replicas only read what the leader wrote.
@@ -22,6 +24,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/time/time.h"
 #include "controller/kubeclient/informer.h"
 #include "controller/kubeclient/kube_client.h"
 #include "controller/reconcilers/credential_store.h"
@@ -58,6 +61,15 @@ class KubernetesCredentialStore : public CredentialStore {
   absl::StatusOr<std::optional<kube::Object>> Fetch(const ObjectKey& owner);
   kube::Object Build(const ObjectKey& owner, const kube::Object& owner_object,
                      const Credentials& credentials) const;
+  // Remembers what this store wrote (its resourceVersion; nullopt: deleted) until the watch
+  // cache shows it, so Read and Write never act on a Secret older than their own last write.
+  void Wrote(const ObjectKey& owner, std::optional<std::string> resource_version);
+  struct PendingWrite {
+    std::optional<std::string> resource_version;  // nullopt: deleted
+    absl::Time until;                             // trust the cache again after this
+  };
+  static bool CacheCaughtUp(const PendingWrite& written,
+                            const std::optional<kube::Object>& cached);
   void RecordRecreated(const ObjectKey& owner, const kube::Object& owner_object,
                        const std::string& old_client_id, const std::string& new_client_id);
 
@@ -67,6 +79,8 @@ class KubernetesCredentialStore : public CredentialStore {
   std::atomic<uint64_t> changes_{0};
   // client_id last read per owner, to tell "deleted by hand" from "new".
   std::map<ObjectKey, std::string> seen_;
+  // Secret key ("ns/name") -> what this store last wrote there, until the cache has it.
+  std::map<std::string, PendingWrite> pending_;
 };
 
 }  // namespace nauthera::controller
