@@ -10,6 +10,7 @@
 #include "common/metrics/metrics.h"
 #include "common/util/log.h"
 #include "common/util/url.h"
+#include "tokenserver/state/state_channel.h"
 
 namespace nauthera {
 namespace {
@@ -60,20 +61,16 @@ absl::StatusOr<std::unique_ptr<StateClient>> StateClient::Create(
     return absl::InvalidArgumentError(
         "--grpc-tls-ca, --grpc-tls-cert and --grpc-tls-key must be given together");
   }
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 20000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-  // gRPC's own reconnect backoff (1 s growing to 120 s) would keep answering our retries with
-  // the old connection error long after a restarted controller is back; ours (below) is the
-  // one that paces retries, so the channel's stays short. GRPC_ARG_MIN_RECONNECT_BACKOFF_MS
-  // is left alone: gRPC also uses it as each connection attempt's deadline (default 20 s),
-  // and a TLS handshake on a busy machine needs more than a short one.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  auto channel = grpc::CreateCustomChannel(options.controller_address, credentials, args);
-  return std::unique_ptr<StateClient>(new StateClient(std::move(channel), options.node_id, holder));
+  grpc::ChannelArguments args = StateChannelArguments();
+  std::string target = options.controller_address;
+  auto make_channel = [target, credentials, args]() {
+    return grpc::CreateCustomChannel(target, credentials, args);
+  };
+  auto channel = make_channel();
+  std::unique_ptr<StateClient> client(
+      new StateClient(std::move(channel), options.node_id, holder));
+  client->make_channel_ = std::move(make_channel);
+  return client;
 }
 
 StateClient::StateClient(std::shared_ptr<grpc::Channel> channel, std::string node_id,
@@ -120,6 +117,17 @@ void StateClient::Run() {
   }
 }
 
+void StateClient::RebuildChannelIfStuck() {
+  auto now = std::chrono::steady_clock::now();
+  grpc_connectivity_state state = channel_->GetState(false);
+  if (!make_channel_ || !ShouldRebuildStateChannel(state, now - channel_created_)) return;
+  // A new channel has a new resolver, which resolves at once instead of after gRPC's
+  // resolver backoff (state_channel.h).
+  channel_ = make_channel_();
+  stub_ = v1::StateService::NewStub(channel_);
+  channel_created_ = now;
+}
+
 bool StateClient::ShouldLogDialFailure() {
   // While the controller stays away, say so every 30 s rather than at every retry.
   auto now = std::chrono::steady_clock::now();
@@ -137,6 +145,7 @@ bool StateClient::RunStream() {
                                 : "cannot reach the controller; not ready until it answers",
                  {{"state", std::to_string(static_cast<int>(channel_->GetState(false)))}});
     }
+    RebuildChannelIfStuck();
     return false;
   }
   grpc::ClientContext context;

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,10 +47,15 @@ class StateClient {
   // One stream from dial to end; returns whether any state was received.
   bool RunStream();
   bool ShouldLogDialFailure();
+  // Replaces a channel that has not connected for a while (ShouldRebuildStateChannel), so a
+  // name that resolves late is resolved at once, not after gRPC's resolver backoff.
+  void RebuildChannelIfStuck();
   void Apply(v1::State state, grpc::ClientReaderWriter<v1::SubscribeRequest, v1::State>* stream);
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::StateService::Stub> stub_;
+  std::function<std::shared_ptr<grpc::Channel>()> make_channel_;  // a new channel_, same target
+  std::chrono::steady_clock::time_point channel_created_ = std::chrono::steady_clock::now();
   std::string node_id_;
   StateHolder* holder_;
   std::atomic<bool> stopping_{false};
