@@ -325,9 +325,9 @@ HALF_CONNS=32
 # connections to TARGET_RPS, calibrated with two short runs: each connection's cycle is
 # delay + latency, so delay = HALF_CONNS / target - latency.
 half_delay() {
-  local target=$1 url=$2 body=$3 d i out rps
+  local target=$1 url=$2 body=$3 d out rps
   d=$(awk -v t="$target" -v c=$HALF_CONNS 'BEGIN {d = c * 1000 / t - 1; printf "%d", (d < 0) ? 0 : d}')
-  for i in 1 2; do
+  for _ in 1 2; do
     lua "$WORK/calibrate.lua" POST "$body" "$d"
     out=$(wrk -t1 -c"$HALF_CONNS" -d3s -s "$WORK/calibrate.lua" "$url" 2>&1)
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")

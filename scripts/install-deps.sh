@@ -27,6 +27,7 @@ DEB_PACKAGES=(
   jq curl wrk openssl python3 python3-yaml ca-certificates
   chromium  # headless browser for the login-page test (driven by npm playwright-core)
   clang libclang-rt-14-dev libfuzzer-14-dev ccache  # scripts/fuzz.sh (ctest fuzz_smoke)
+  shellcheck  # ctest shellcheck: every shell script of the repository
 )
 
 deb_installed() {

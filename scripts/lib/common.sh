@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared shell helpers for scripts/, bench/ and tests/integration/. Source it; it defines
 # functions only. Every wait polls a condition against a deadline; nothing sleeps blindly.
 

@@ -276,6 +276,7 @@ cp_tools() {
     return 77
   fi
   export CP_BIN PATH="$CP_BIN:$PATH"
+  # shellcheck disable=SC2034  # read by the tests that source this file (crds_test.sh)
   CP_TOOLS_SECONDS=$(($(date +%s) - t0))
 }
 

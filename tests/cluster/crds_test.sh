@@ -502,7 +502,7 @@ metadata: {name: neg}
 spec: {username: bob, passwordSecretRef: {name: bob-password}}'
 
 case_negative() {
-  local c name want body out kind plural ns
+  local c name want body out kind ns
   for c in "${NEGATIVE_CASES[@]}"; do
     name=${c%%|*}; c=${c#*|}; want=${c%%|*}; body=${c#*|}
     body="apiVersion: auth.nauthera.io/v1alpha1$body"

@@ -35,7 +35,8 @@ start_tokenserver "$A_GRPC" || { fail tokenserver "not ready" "$(tail "$WORK/ts.
 
 # --- guide
 case_guide() {
-  local t=$(now_ms) out id secret
+  local t out id secret
+  t=$(now_ms)
   # The guide's two objects, cut from docs/kubectl-guide.md.
   { guide_block "Create an OidcClient"; echo ---; guide_block "Create a NautheraServiceAccount"; } |
     kubectl apply -f - >/dev/null

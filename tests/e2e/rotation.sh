@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by guide_test.sh (uses its helpers: as, guide_var, block, kadm, pass, fail, ...).
 #
 # Two forced signing-key rotations with kube-apiserver in the loop. While they run, a loop
@@ -57,7 +58,7 @@ signing_kid() {
 
 rotation_case() {
   ROT_LOG="$WORK/rotation.log"; : >"$ROT_LOG"
-  local k0 k1 k2 t0 n_open stop="$WORK/rotation.stop"
+  local k0 t0 n_open stop="$WORK/rotation.stop"
   as alice kubectl config view -o json --raw
   printf '%s' "$OUT" >"$WORK/alice-kubeconfig.json"
   k0=$(signing_kid)
@@ -65,6 +66,7 @@ rotation_case() {
   n_open=$(openings)
   rm -f "$stop"
   (
+    # shellcheck disable=SC2034  # read by as() in guide_test.sh: the loop's own output files
     AS_TAG=loop; round=0
     while [[ ! -e "$stop" ]]; do rotation_round "$round"; round=$((round + 1)); done
   ) &
