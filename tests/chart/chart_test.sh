@@ -157,7 +157,8 @@ case_render() {
   out=$(python3 "$HERE/check_render.py" namespace "$WORK/r-ns2.yaml" ns=nauthera-system \
         fullname=team-nauthera watch=apps 2>&1) || { fail render "namespace scope, other namespace" "$out"; return; }
   render "$WORK/r-ing.yaml" nauthera -n nauthera-system --set issuerUrl=https://auth.example.com:8443/ \
-    --set tokenServer.ingress.enabled=true --set tokenServer.autoscaling.enabled=true ||
+    --set tokenServer.ingress.enabled=true --set tokenServer.autoscaling.enabled=true \
+    --set 'tokenServer.trustedProxies={10.0.0.0/8,fd00::/8}' ||
     { fail render "helm template (ingress)" "$(cat "$WORK/r-ing.yaml.err")"; return; }
   out=$(python3 "$HERE/check_render.py" ingress-hpa "$WORK/r-ing.yaml" host=auth.example.com 2>&1) ||
     { fail render "ingress + HPA" "$out"; return; }

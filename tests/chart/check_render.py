@@ -231,6 +231,7 @@ def case_cluster(docs, opts):
     check(t.get("spec", {}).get("sessionAffinity") == "ClientIP",
           "without Redis the token-server Service keeps a client on one replica (ClientIP)")
     check(not any(x.startswith("--redis-url") for x in a), "no --redis-url by default")
+    check(not any(x.startswith("--trusted-proxies") for x in a), "no --trusted-proxies by default")
     pdbs = {d["metadata"]["name"]: d for d in by_kind(docs, "PodDisruptionBudget")}
     check(pdbs.get(f"{fullname}-tokenserver", {}).get("spec", {}).get("minAvailable") == 1,
           "token-server PDB minAvailable 1")
@@ -310,6 +311,9 @@ def case_ingress_hpa(docs, opts):
           "Ingress backend is the token-server Service")
     hpa = one(docs, "HorizontalPodAutoscaler")
     check(hpa.get("apiVersion") == "autoscaling/v2", "HPA is autoscaling/v2")
+    ts_args = args_of(one(docs, "Deployment", "-tokenserver"))
+    check("--trusted-proxies=10.0.0.0/8,fd00::/8" in ts_args,
+          f"behind the Ingress: --trusted-proxies from tokenServer.trustedProxies: {ts_args}")
     check(hpa.get("spec", {}).get("minReplicas") == 2, "HPA minReplicas 2")
     ts = one(docs, "Deployment", "-tokenserver")
     check("replicas" not in ts.get("spec", {}), "with an HPA the Deployment leaves replicas to it")

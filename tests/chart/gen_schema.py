@@ -19,6 +19,7 @@ LOOPBACK = r"(localhost|127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}|\[::1\])"
 ISSUER = (r"^(https://[^/?#\s:]+|https://\[[0-9A-Fa-f:.]+\]|http://" + LOOPBACK + r")"
           r"(:[0-9]{1,5})?(/[^?#\s]*)?$")
 DURATION = r"^([0-9]{1,10}h)?([0-9]{1,10}m)?([0-9]{1,10}s)?$"
+CIDR = r"^([0-9]{1,3}(\.[0-9]{1,3}){3}(/[0-9]{1,2})?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(/[0-9]{1,3})?)$"
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 
@@ -112,6 +113,9 @@ token_server = obj(dict({
     "grpcBackupPollIntervalMs": i(0, 60000),
     "redis": obj({"url": s(pattern=r"^(rediss?://\S+)?$"), "existingSecret": s(),
                   "existingSecretKey": s(minLength=1), "timeoutMs": i(0, 60000)}),
+    # --trusted-proxies: IPv4 or IPv6 CIDRs (or single addresses); the token server checks
+    # them strictly at start (host bits, prefix length).
+    "trustedProxies": {"type": "array", "items": s(pattern=CIDR)},
     "tls": obj({"mode": s(enum=["proxy", "secret"]), "secretName": s()}),
     "port": PORT,
     "service": obj({"type": s(enum=["ClusterIP", "NodePort", "LoadBalancer"]), "port": PORT,

@@ -12,6 +12,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/tokenserver/test_state.h"
 #include "tokenserver/oauth/form.h"
+#include "tokenserver/http/client_address.h"
 #include "tokenserver/http/router.h"
 #include "tokenserver/oauth/redirect_uri.h"
 #include "tokenserver/store/memory_store.h"
@@ -40,7 +41,8 @@ class Flow {
     request.method = "GET";
     request.path = path;
     request.query = query;
-    request.remote_address = "127.0.0.1";
+    request.remote_address = peer_;
+    for (const auto& header : forwarded_) request.headers.push_back(header);
     if (!cookies.empty()) request.headers.emplace_back("cookie", cookies);
     return router_->Handle(request);
   }
@@ -51,7 +53,8 @@ class Flow {
                     const std::string& cookies = "") {
     HttpRequest request = testing::TokenPost(body);
     request.path = path;
-    request.remote_address = "127.0.0.1";
+    request.remote_address = peer_;
+    for (const auto& header : forwarded_) request.headers.push_back(header);
     if (!cookies.empty()) request.headers.emplace_back("cookie", cookies);
     return router_->Handle(request);
   }
@@ -118,7 +121,14 @@ class Flow {
                                               "&client_id=", kPublicId));
   }
 
+  // --trusted-proxies for the router.
+  void TrustProxies(const std::string& cidrs) {
+    router_->set_trusted_proxies(*TrustedProxies::Parse(cidrs));
+  }
+
   int64_t now_ = testing::kNow;
+  std::string peer_ = "127.0.0.1";  // the TCP peer of every request
+  std::vector<std::pair<std::string, std::string>> forwarded_;  // headers every request adds
   std::string csrf_cookie_;
   std::string session_cookie_;
 
@@ -184,7 +194,7 @@ TEST_CASE("a second authorization within the session skips the password") {
   CHECK_THAT(none.GetHeader("Location"), Catch::Contains("error=login_required"));
 }
 
-TEST_CASE("login failures: one generic message, and limits per user") {
+TEST_CASE("login failures: one generic message, and a lock per account and address") {
   Flow flow;
   for (const char* user : {"alice", "nobody", "carol"}) {
     CAPTURE(user);
@@ -198,6 +208,11 @@ TEST_CASE("login failures: one generic message, and limits per user") {
   HttpResponse limited = flow.Login("bob", "wrong");
   CHECK(limited.status == 429);
   CHECK_THAT(limited.body, Catch::Contains("Too many attempts"));
+  // The lock is bob's at this address only: bob elsewhere signs in.
+  flow.peer_ = "127.0.0.2";
+  CHECK(flow.Login("bob", testing::kUserPassword).status == 303);
+  flow.peer_ = "127.0.0.1";
+  CHECK(flow.Login("bob", testing::kUserPassword).status == 429);
   flow.now_ += 3600;  // forgotten after a quiet period
   CHECK(flow.Login("bob", testing::kUserPassword).status == 303);
 }
@@ -412,16 +427,50 @@ TEST_CASE("an over-long username or password is refused before any work, and not
   Flow flow;
   std::string long_name(15 * 1024, 'u');
   HttpResponse response = flow.Login(long_name, testing::kUserPassword);
-  CHECK(response.status == 401);
-  CHECK_THAT(response.body, Catch::Contains("Incorrect username or password."));
+  CHECK(response.status == 400);
+  CHECK_THAT(response.body, Catch::Contains("Usernames are at most 256 bytes"));
   CHECK(response.body.find(std::string(300, 'u')) == std::string::npos);
-  CHECK(flow.Login("alice", std::string(2000, 'p')).status == 401);
-  // Refused at the door, not counted: alice's next, correct attempt is not held up.
+  HttpResponse long_password = flow.Login("alice", std::string(2000, 'p'));
+  CHECK(long_password.status == 400);
+  CHECK_THAT(long_password.body, Catch::Contains("passwords at most 1024 bytes"));
+  // Refused at the door, not counted: even many of them do not hold alice up.
+  for (int i = 0; i < 30; ++i) REQUIRE(flow.Login(long_name, "x").status == 400);
+  CHECK(flow.Login("alice", testing::kUserPassword).status == 303);
+}
+
+TEST_CASE("behind a trusted proxy, other people's failures never refuse alice's password") {
+  Flow flow;
+  flow.TrustProxies("10.0.0.0/8, fd00::/8");
+  flow.peer_ = "10.1.2.3";  // every request arrives from the Ingress
+  // An attacker behind the same proxy: random usernames, empty and wrong passwords.
+  flow.forwarded_ = {{"x-forwarded-for", "203.0.113.66"}};
+  for (int i = 0; i < 25; ++i) {
+    flow.Login(absl::StrCat("random-", i), i % 2 ? "" : "guess");
+  }
+  for (int i = 0; i < 8; ++i) flow.Login("alice", "guess");
+  CHECK(flow.Login("alice", "guess").status == 429);  // the attacker is held back
+  // Alice, at her own address through the same proxy (and through an IPv6 one).
+  flow.forwarded_ = {{"x-forwarded-for", "198.51.100.7"}};
   CHECK(flow.Login("alice", testing::kUserPassword).status == 303);
 }
 
 }  // namespace nauthera
 
+  flow.peer_ = "fd00::5";
+  flow.forwarded_ = {{"forwarded", "for=\"[2001:db8::7]:4711\";proto=https"}};
+  CHECK(flow.Login("alice", testing::kUserPassword).status == 303);
+}
+
+TEST_CASE("forwarded headers from an untrusted peer are ignored: the peer is throttled") {
+  Flow flow;
+  flow.TrustProxies("10.0.0.0/8");
+  flow.peer_ = "192.0.2.50";  // not a trusted proxy
+  for (int i = 0; i < 20; ++i) {
+    flow.forwarded_ = {{"x-forwarded-for", absl::StrCat("198.51.100.", i)}};
+    REQUIRE(flow.Login(absl::StrCat("random-", i), "guess").status == 401);
+  }
+  flow.forwarded_ = {{"x-forwarded-for", "198.51.100.200"}};
+  CHECK(flow.Login("alice", testing::kUserPassword).status == 429);
 namespace nauthera {
 
 TEST_CASE("userinfo takes the access token from a form-encoded POST body, never from both") {

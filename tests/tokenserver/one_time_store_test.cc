@@ -12,8 +12,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/crypto/hashing.h"
 #include "tests/tokenserver/redis_test_server.h"
-#include "tokenserver/session/login_limiter.h"
-#include "tokenserver/store/memory_attempt_counter.h"
 #include "tokenserver/store/memory_store.h"
 #include "tokenserver/store/redis_store.h"
 
@@ -25,11 +23,8 @@ constexpr int64_t kNow = 1'800'000'000;
 // One replica: "both replicas" are the same object.
 struct MemoryBackend {
   MemoryStore store;
-  MemoryAttemptCounter counter;
   OneTimeStore* a() { return &store; }
   OneTimeStore* b() { return &store; }
-  AttemptCounter* counter_a() { return &counter; }
-  AttemptCounter* counter_b() { return &counter; }
 };
 
 // Two replicas: two RedisStores (two connection pools) on one redis-server, under a key
@@ -50,8 +45,6 @@ struct RedisBackend {
   RedisStore second;
   OneTimeStore* a() { return &first; }
   OneTimeStore* b() { return &second; }
-  AttemptCounter* counter_a() { return &first; }
-  AttemptCounter* counter_b() { return &second; }
 };
 
 CodeGrant Grant(int64_t expires_at = kNow + 60) {
@@ -298,71 +291,6 @@ TEMPLATE_TEST_CASE("many threads rotate one refresh token: exactly one rotation"
   REQUIRE(grace.ok());
   CHECK(grace->use == RefreshTokenUse::kGraceReplay);
   CHECK(grace->cached_response.rfind("{\"i\":", 0) == 0);
-}
-
-TEMPLATE_TEST_CASE("attempt counters: count, forget after a quiet period, clear", "[store]",
-                   MemoryBackend, RedisBackend) {
-  TestType backend;
-  auto zero = backend.counter_a()->Get({"u:alice", "a:10.0.0.1"}, kNow, 900);
-  REQUIRE(zero.ok());
-  REQUIRE(zero->size() == 2);
-  CHECK((*zero)[0].failures == 0);
-  CHECK((*zero)[1].failures == 0);
-
-  REQUIRE(backend.counter_a()->AddFailure({"u:alice", "a:10.0.0.1"}, kNow, 900).ok());
-  REQUIRE(backend.counter_b()->AddFailure({"u:alice", "a:10.0.0.1"}, kNow + 1, 900).ok());
-  REQUIRE(backend.counter_a()->AddFailure({"u:alice"}, kNow + 2, 900).ok());
-  auto counted = backend.counter_b()->Get({"u:alice", "a:10.0.0.1"}, kNow + 3, 900);
-  REQUIRE(counted.ok());
-  CHECK((*counted)[0].failures == 3);
-  CHECK((*counted)[0].last_failure == kNow + 2);
-  CHECK((*counted)[1].failures == 2);
-  CHECK((*counted)[1].last_failure == kNow + 1);
-
-  // Quiet for forget_after: forgotten; the next failure starts over at one.
-  auto forgotten = backend.counter_a()->Get({"u:alice"}, kNow + 2 + 900, 900);
-  REQUIRE(forgotten.ok());
-  CHECK((*forgotten)[0].failures == 0);
-  REQUIRE(backend.counter_a()->AddFailure({"a:10.0.0.1"}, kNow + 1 + 900, 900).ok());
-  auto restarted = backend.counter_b()->Get({"a:10.0.0.1"}, kNow + 1 + 900, 900);
-  REQUIRE(restarted.ok());
-  CHECK((*restarted)[0].failures == 1);
-
-  REQUIRE(backend.counter_b()->Clear("a:10.0.0.1").ok());
-  auto cleared = backend.counter_a()->Get({"a:10.0.0.1"}, kNow + 902, 900);
-  REQUIRE(cleared.ok());
-  CHECK((*cleared)[0].failures == 0);
-}
-
-TEMPLATE_TEST_CASE("login limits hold across replicas sharing the counters", "[store]",
-                   MemoryBackend, RedisBackend) {
-  TestType backend;
-  LoginLimiter::Limits limits;
-  limits.free_failures_per_user = 3;
-  LoginLimiter replica_a(limits, backend.counter_a());
-  LoginLimiter replica_b(limits, backend.counter_b());
-  for (int i = 0; i < 3; ++i) {
-    auto wait = replica_a.RetryAfter("bob", "10.0.0.2", kNow);
-    REQUIRE(wait.ok());
-    CHECK(*wait == 0);
-    REQUIRE(replica_a.RecordFailure("bob", "10.0.0.2", kNow).ok());
-  }
-  // Three failures on A: B makes bob (from any address) wait 2 s.
-  auto limited = replica_b.RetryAfter("bob", "10.0.0.3", kNow);
-  REQUIRE(limited.ok());
-  CHECK(*limited == 2);
-  auto other_user = replica_b.RetryAfter("alice", "10.0.0.3", kNow);
-  REQUIRE(other_user.ok());
-  CHECK(*other_user == 0);
-  auto later = replica_b.RetryAfter("bob", "10.0.0.3", kNow + 2);
-  REQUIRE(later.ok());
-  CHECK(*later == 0);
-  // A success on B clears bob's count for A too.
-  REQUIRE(replica_b.RecordSuccess("bob", "10.0.0.3").ok());
-  REQUIRE(replica_a.RecordFailure("bob", "10.0.0.2", kNow + 3).ok());
-  auto after_success = replica_a.RetryAfter("bob", "10.0.0.2", kNow + 3);
-  REQUIRE(after_success.ok());
-  CHECK(*after_success == 0);
 }
 
 }  // namespace nauthera

@@ -100,7 +100,7 @@ TEST_CASE("redis keys: namespaced, tokens only as SHA-256 hashes, every key has 
                                    "{}", kNow + 2)
               .ok());
   LoginLimiter limiter(LoginLimiter::Limits{}, &store);
-  REQUIRE(limiter.RecordFailure("alice", "192.0.2.7", kNow).ok());
+  REQUIRE(limiter.Reserve("alice", "192.0.2.7", kNow).ok());
 
   RedisClient::Options client_options;
   client_options.url = *ParseRedisUrl(testing::RedisTestServer::Shared().url());
@@ -142,8 +142,8 @@ TEST_CASE("redis down: every operation is Unavailable, fast, and counted") {
   CHECK(absl::IsUnavailable(store.RotateRefreshToken("f", Sha256("t"), Sha256("u"), "", kNow)));
   CHECK(absl::IsUnavailable(store.RevokeFamily("f")));
   CHECK(absl::IsUnavailable(store.Get({"u:x"}, kNow, 900).status()));
-  CHECK(absl::IsUnavailable(store.AddFailure({"u:x"}, kNow, 900)));
-  CHECK(absl::IsUnavailable(store.Clear("u:x")));
+  CHECK(absl::IsUnavailable(store.Reserve({{"u:x", 5}}, AttemptPolicy{}, kNow).status()));
+  CHECK(absl::IsUnavailable(store.Release({"u:x"}, {"a:x"})));
   CHECK(absl::IsUnavailable(store.Ready()));
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
   std::string metrics = Metrics::Global().Render();

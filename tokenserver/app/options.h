@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "common/http/http_flags.h"
 #include "common/util/flag_set.h"
+#include "tokenserver/http/client_address.h"
 
 namespace nauthera {
 
@@ -22,6 +23,8 @@ struct TokenServerOptions {
   bool plain_http_behind_tls_proxy = false;
   std::string grpc_tls_ca;
   std::string grpc_tls_cert;
+  // CIDRs of the proxies whose X-Forwarded-For / Forwarded name the client; "" = none.
+  std::string trusted_proxies;
   std::string grpc_tls_key;
   int threads = 0;  // 0 = one per core
   std::string node_id;
@@ -45,6 +48,7 @@ struct ResolvedOptions {
   std::chrono::milliseconds shutdown_timeout{10000};
 };
 absl::StatusOr<ResolvedOptions> Resolve(const TokenServerOptions& options);
+  TrustedProxies trusted_proxies;
 
 }  // namespace nauthera
 

@@ -82,6 +82,7 @@ absl::StatusOr<std::unique_ptr<TokenServerApp>> TokenServerApp::Start(
                                           app->limiter_.get(),
                                           [] { return static_cast<int64_t>(std::time(nullptr)); });
   app->router_->set_draining(&app->draining_);
+  app->router_->set_trusted_proxies(app->resolved_.trusted_proxies);
   HttpServer::Options http;
   http.listen_url = options.listen;
   http.tls_cert_file = options.tls_cert_file;

@@ -3,6 +3,7 @@
 #define NAUTHERA_TOKENSERVER_ENDPOINTS_INTERACTIVE_CONTEXT_H_
 
 #include <cstdint>
+#include <string>
 
 #include "tokenserver/session/login_limiter.h"
 #include "tokenserver/state/snapshot.h"
@@ -15,6 +16,9 @@ struct InteractiveContext {
   OneTimeStore* store;
   LoginLimiter* limiter;
   int64_t now;
+  // Who is asking, for the login limits and logs: the TCP peer, or the client a trusted
+  // proxy names (tokenserver/http/client_address.h).
+  std::string client_address;
 };
 
 }  // namespace nauthera

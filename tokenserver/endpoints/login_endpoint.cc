@@ -7,6 +7,7 @@
 #include "tokenserver/endpoints/authorize_endpoint.h"
 #include "tokenserver/oauth/authorization_response.h"
 #include "tokenserver/oauth/form_post.h"
+#include "tokenserver/session/log_budget.h"
 #include "tokenserver/session/login_session.h"
 #include "tokenserver/session/sealed_value.h"
 #include "tokenserver/web/cookies.h"
@@ -54,6 +55,23 @@ std::string RefusalReason(const v1::User* user, const std::string& password) {
 
 constexpr size_t kMaxUsernameBytes = 256;
 constexpr size_t kMaxPasswordBytes = 1024;
+constexpr char kTooLong[] =
+    "Usernames are at most 256 bytes and passwords at most 1024 bytes long.";
+
+// Failed logins are what an outsider can make us log: at most 20 lines a second per
+// process, each username at most 64 bytes; the count of lines left out goes in the next.
+void LogFailure(const std::string& username, const std::string& reason,
+                const std::string& client_id, const std::string& address, int64_t now) {
+  static LogBudget budget(20);
+  int64_t left_out = 0;
+  if (!budget.Allow(now, &left_out)) return;
+  LogFields fields = {{"username", username.substr(0, 64)},
+                      {"reason", reason},
+                      {"client_id", client_id},
+                      {"remote", address}};
+  if (left_out > 0) fields.emplace_back("failures_not_logged", std::to_string(left_out));
+  LogInfo("login failed", fields);
+}
 
 }  // namespace
 
@@ -79,18 +97,21 @@ HttpResponse HandleLogin(const HttpRequest& http, const InteractiveContext& cont
   AuthorizationRequest request = AuthorizationRequest::FromJson(*sealed);
   std::string stale = RecheckClient(request, snapshot);
   if (!stale.empty()) return ErrorPage(400, "Invalid sign-in request", stale);
-  // 4. Attempt limits, per user and per address, before any password work.
+  // 4. Bounded before any work or storage: no real username or password is this long, so
+  // refusing costs nobody anything and keeps the attempt table and the logs small. The
+  // limits are public, so saying which rule was broken reveals nothing.
   std::string username = form->Get("username");
   std::string password = form->Get("password");
-  // Bounded before any work or storage: no real username or password is this long, so
-  // refusing costs nobody anything and keeps the attempt table and the logs small.
   if (username.size() > kMaxUsernameBytes || password.size() > kMaxPasswordBytes) {
-    Metrics::Global().Increment("nauthera_login_attempts_total", {"failed"});
-    return ShowLoginPage(http, context, request, 401, kGenericFailure, "");
+    Metrics::Global().Increment("nauthera_login_attempts_total", {"too_long"});
+    return ShowLoginPage(http, context, request, 400, kTooLong, "");
   }
-  auto retry_after = context.limiter->RetryAfter(username, http.remote_address, context.now);
-  if (!retry_after.ok()) return CountersUnavailable(retry_after.status());
-  int64_t wait = *retry_after;
+  // 5. Attempt limits (lock per account+address, throttle per address): the attempt is
+  // reserved, atomically with the check, before any password work.
+  const std::string& address = context.client_address;
+  auto reserved = context.limiter->Reserve(username, address, context.now);
+  if (!reserved.ok()) return CountersUnavailable(reserved.status());
+  int64_t wait = *reserved;
   if (wait > 0) {
     Metrics::Global().Increment("nauthera_login_attempts_total", {"rate_limited"});
     HttpResponse page = ShowLoginPage(
@@ -101,22 +122,22 @@ HttpResponse HandleLogin(const HttpRequest& http, const InteractiveContext& cont
     page.SetHeader("Retry-After", std::to_string(wait));
     return page;
   }
-  // 5. One generic message for a wrong user, a wrong password or a disabled account.
+  // 6. One generic message for a wrong user, a wrong password or a disabled account. The
+  // reservation already counts the failure.
   const v1::User* user = snapshot.FindUserByUsername(username);
   std::string refused = username.empty() || password.empty() ? "empty username or password"
                                                               : RefusalReason(user, password);
   if (!refused.empty()) {
-    absl::Status recorded =
-        context.limiter->RecordFailure(username, http.remote_address, context.now);
-    if (!recorded.ok()) return CountersUnavailable(recorded);
     Metrics::Global().Increment("nauthera_login_attempts_total", {"failed"});
-    LogInfo("login failed", {{"username", username}, {"reason", refused},
-                             {"client_id", request.client_id}, {"remote", http.remote_address}});
+    LogFailure(username, refused, request.client_id, address, context.now);
     return ShowLoginPage(http, context, request, 401, kGenericFailure, username);
   }
-  // 6. Signed in: session cookie, then back to the client with a code.
-  if (absl::Status s = context.limiter->RecordSuccess(username, http.remote_address); !s.ok()) {
-    return CountersUnavailable(s);
+  // 7. Signed in: session cookie, then back to the client with a code.
+  // The reservation stays counted if it cannot be taken back: that errs on the safe side,
+  // and the right password is not refused for it.
+  if (absl::Status s = context.limiter->Succeeded(username, address); !s.ok()) {
+    LogWarning("login succeeded but its reserved attempt was not released",
+               {{"error", std::string(s.message())}});
   }
   Metrics::Global().Increment("nauthera_login_attempts_total", {"succeeded"});
   LogInfo("login succeeded", {{"username", username}, {"client_id", request.client_id}});

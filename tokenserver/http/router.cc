@@ -111,7 +111,8 @@ HttpResponse Router::RouteWithState(const HttpRequest& request, const Snapshot& 
     if (!get) return MethodNotAllowed("GET, HEAD");
     return discovery ? HandleDiscovery(request, snapshot) : HandleJwks(request, snapshot);
   }
-  InteractiveContext interactive{snapshot, store_, limiter_, now};
+  InteractiveContext interactive{snapshot, store_, limiter_, now,
+                                 ClientAddress(request, trusted_proxies_)};
   if (path == "/oauth2/authorize") return *endpoint = "authorize", HandleAuthorize(request, interactive);
   if (path == "/oauth2/login") return *endpoint = "login", HandleLogin(request, interactive);
   if (path == "/oauth2/userinfo") {

@@ -6,8 +6,10 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <utility>
 
 #include "common/http/http_types.h"
+#include "tokenserver/http/client_address.h"
 #include "tokenserver/session/login_limiter.h"
 #include "tokenserver/state/state_holder.h"
 #include "tokenserver/store/one_time_store.h"
@@ -26,6 +28,9 @@ class Router {
 
   // From when *draining is true, /readyz answers 503: the process is shutting down.
   void set_draining(const std::atomic<bool>* draining) { draining_ = draining; }
+  // Whose forwarded headers name the client (ClientAddress); none by default. Set before
+  // serving.
+  void set_trusted_proxies(TrustedProxies proxies) { trusted_proxies_ = std::move(proxies); }
 
  private:
   HttpResponse Route(const HttpRequest& request, absl::string_view* endpoint) const;
@@ -38,6 +43,7 @@ class Router {
   LoginLimiter* limiter_;
   std::function<int64_t()> now_;
   const std::atomic<bool>* draining_ = nullptr;
+  TrustedProxies trusted_proxies_;
 };
 
 }  // namespace nauthera

@@ -119,14 +119,45 @@ end
 return out
 )lua";
 
-// KEYS: attempt records. ARGV: now, forget_after.
-inline constexpr char kAddFailure[] = R"lua(
-for _, k in ipairs(KEYS) do
-  local last = tonumber(redis.call('HGET', k, 'last') or '0')
-  if tonumber(ARGV[1]) - last >= tonumber(ARGV[2]) then redis.call('DEL', k) end
-  redis.call('HINCRBY', k, 'n', 1)
-  redis.call('HSET', k, 'last', ARGV[1])
-  redis.call('EXPIRE', k, ARGV[2])
+// KEYS: attempt records. ARGV: now, max_delay, forget_after, then each key's free failures.
+// The check and the count in one script (Redis runs it atomically): 0 and one more failure
+// on every key, or the longest wait and nothing counted. The wait is AttemptWait
+// (attempt_counter.cc): 2 s after the last failure over the free ones, doubling, capped.
+inline constexpr char kReserveAttempt[] = R"lua(
+local now = tonumber(ARGV[1])
+local max_delay = tonumber(ARGV[2])
+local forget = tonumber(ARGV[3])
+local counts = {}
+local wait = 0
+for i, k in ipairs(KEYS) do
+  local v = redis.call('HMGET', k, 'n', 'last')
+  local n = tonumber(v[1] or '0')
+  local last = tonumber(v[2] or '0')
+  if now - last >= forget then n = 0 end
+  counts[i] = n
+  local free = tonumber(ARGV[3 + i])
+  if n >= free then
+    local delay = math.min(2 * 2 ^ math.min(n - free, 20), max_delay)
+    wait = math.max(wait, last + delay - now)
+  end
+end
+if wait > 0 then return wait end
+for i, k in ipairs(KEYS) do
+  redis.call('HSET', k, 'n', counts[i] + 1, 'last', now)
+  redis.call('EXPIRE', k, forget)
+end
+return 0
+)lua";
+
+// KEYS: the records to clear, then those to refund one failure. ARGV: how many to clear.
+inline constexpr char kReleaseAttempt[] = R"lua(
+local clear = tonumber(ARGV[1])
+for i, k in ipairs(KEYS) do
+  if i <= clear then
+    redis.call('DEL', k)
+  elseif redis.call('EXISTS', k) == 1 and redis.call('HINCRBY', k, 'n', -1) <= 0 then
+    redis.call('DEL', k)
+  end
 end
 return 1
 )lua";

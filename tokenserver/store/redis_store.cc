@@ -248,22 +248,29 @@ absl::StatusOr<std::vector<AttemptRecord>> RedisStore::Get(const std::vector<std
   return out;
 }
 
-absl::Status RedisStore::AddFailure(const std::vector<std::string>& keys, int64_t now,
-                                    int64_t forget_after) {
+absl::StatusOr<int64_t> RedisStore::Reserve(const std::vector<AttemptRule>& rules,
+                                            const AttemptPolicy& policy, int64_t now) {
   std::vector<std::string> redis_keys;
-  for (const std::string& key : keys) redis_keys.push_back(HashedKey("login", Sha256(key)));
-  auto reply = Eval("add_failure", Script(redis_scripts::kAddFailure), redis_keys,
-                    {std::to_string(now), std::to_string(forget_after)});
-  return reply.ok() ? absl::OkStatus() : reply.status();
+  std::vector<std::string> args = {std::to_string(now),
+                                   std::to_string(policy.max_delay_seconds),
+                                   std::to_string(policy.forget_after_seconds)};
+  for (const AttemptRule& rule : rules) {
+    redis_keys.push_back(HashedKey("login", Sha256(rule.key)));
+    args.push_back(std::to_string(rule.free_failures));
+  }
+  auto reply = Eval("reserve_attempt", Script(redis_scripts::kReserveAttempt), redis_keys, args);
+  if (!reply.ok()) return reply.status();
+  if (reply->type != RedisValue::Type::kInteger) return Malformed("reserve_attempt");
+  return reply->integer;
 }
 
-absl::Status RedisStore::Clear(const std::string& key) {
-  auto start = std::chrono::steady_clock::now();
-  auto reply = client_.Command({"DEL", HashedKey("login", Sha256(key))});
-  Metrics& m = Metrics::Global();
-  m.Observe("nauthera_store_request_duration_seconds", {"clear_attempts"},
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  if (!reply.ok()) m.Increment("nauthera_store_errors_total", {"clear_attempts"});
+absl::Status RedisStore::Release(const std::vector<std::string>& clear,
+                                 const std::vector<std::string>& refund) {
+  std::vector<std::string> redis_keys;
+  for (const std::string& key : clear) redis_keys.push_back(HashedKey("login", Sha256(key)));
+  for (const std::string& key : refund) redis_keys.push_back(HashedKey("login", Sha256(key)));
+  auto reply = Eval("release_attempt", Script(redis_scripts::kReleaseAttempt), redis_keys,
+                    {std::to_string(clear.size())});
   return reply.ok() ? absl::OkStatus() : reply.status();
 }
 

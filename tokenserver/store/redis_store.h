@@ -12,6 +12,7 @@
 //   grace:<family id>           the response given for the just-spent token  grace_ttl
 //   revoked:<grant id>          until when the grant stays revoked          expires then
 //   login:<hex sha256(key)>     hash n (failures), last                  forget_after
+//                               (key: "ua:<len>:<username>@<address>" or "a:<address>")
 // Tokens appear only as SHA-256 hashes. The grace response holds the successor tokens (it must
 // be returned verbatim) and so lives only for the grace window plus a margin.
 //
@@ -62,9 +63,10 @@ class RedisStore : public OneTimeStore, public AttemptCounter {
   // AttemptCounter
   absl::StatusOr<std::vector<AttemptRecord>> Get(const std::vector<std::string>& keys,
                                                  int64_t now, int64_t forget_after) override;
-  absl::Status AddFailure(const std::vector<std::string>& keys, int64_t now,
-                          int64_t forget_after) override;
-  absl::Status Clear(const std::string& key) override;
+  absl::StatusOr<int64_t> Reserve(const std::vector<AttemptRule>& rules,
+                                  const AttemptPolicy& policy, int64_t now) override;
+  absl::Status Release(const std::vector<std::string>& clear,
+                       const std::vector<std::string>& refund) override;
 
  private:
   std::string Key(absl::string_view kind, absl::string_view id) const;
