@@ -141,7 +141,7 @@ absl::StatusOr<OidcClientSpec> DecodeOidcClientSpec(const YAML::Node& node) {
   }
   RETURN_IF_ERROR(CheckFields(node, "spec",
                               {"displayName", "redirectUris", "allowedScopes", "grantTypes",
-                               "pkce", "authMethod", "postLogoutRedirectUris"}));
+                               "pkce", "authMethod", "postLogoutRedirectUris", "consent"}));
   OidcClientSpec spec;
   if (!IsAbsent(node["displayName"])) {
     ASSIGN_OR_RETURN(spec.display_name, ReadString(node["displayName"], "spec.displayName"));
@@ -175,6 +175,14 @@ absl::StatusOr<OidcClientSpec> DecodeOidcClientSpec(const YAML::Node& node) {
   if (!IsAbsent(node["postLogoutRedirectUris"])) {
     ASSIGN_OR_RETURN(spec.post_logout_redirect_uris,
                      ReadStringList(node["postLogoutRedirectUris"], "spec.postLogoutRedirectUris"));
+  }
+  if (!IsAbsent(node["consent"])) {
+    ASSIGN_OR_RETURN(spec.consent, ReadString(node["consent"], "spec.consent"));
+    if (!IsKnownConsentMode(spec.consent)) {
+      return FieldError("spec.consent",
+                        absl::StrCat("\"", spec.consent, "\" is not supported; use one of: ",
+                                     absl::StrJoin(kConsentModes, ", ")));
+    }
   }
   return spec;
 }

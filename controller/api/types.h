@@ -76,6 +76,9 @@ struct OidcClientSpec {
   bool pkce_required = false;
   std::string auth_method = "client_secret_basic";
   StringList post_logout_redirect_uris;
+  // When the consent page is shown: "required" (default), "skip" (a first-party client:
+  // only for offline_access) or "skipAll" (never). OIDC Core §3.1.2.4, §11.
+  std::string consent = "required";
 };
 
 struct ServiceAccountSpec {

@@ -27,6 +27,7 @@ ClientOutcome ReconcileOidcClient(const ApiObject& object, ReconcileContext& con
   client->auth_methods = {spec.auth_method};
   client->redirect_uris = spec.redirect_uris;
   client->post_logout_redirect_uris = spec.post_logout_redirect_uris;
+  client->consent = spec.consent;
   // A policy that requires PKCE wins over pkce.required: false.
   client->pkce_required = spec.pkce_required || client->policy.require_pkce;
   // 3. What it asks for against what they allow.

@@ -25,6 +25,7 @@ struct ServableClient {
   StringList redirect_uris;
   StringList post_logout_redirect_uris;
   bool pkce_required = false;
+  std::string consent = "required";  // OidcClient spec.consent
   std::string email;  // service accounts: "<name>@<namespace>.svc"
   StringList groups;
   EffectivePolicy policy;

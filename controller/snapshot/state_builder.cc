@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/crypto/rsa_key.h"
 #include "common/util/url.h"
+#include "controller/api/well_known.h"
 #include "controller/snapshot/secret_hash.h"
 
 namespace nauthera::controller {
@@ -51,6 +52,13 @@ void FillPolicy(const ServableClient& client, pb::EffectivePolicy* out) {
   }
 }
 
+// OidcClient spec.consent as the State carries it; anything else asks (the safe side).
+pb::Client::Consent ConsentOf(const std::string& mode) {
+  if (mode == kConsentSkip) return pb::Client::CONSENT_SKIP;
+  if (mode == kConsentSkipAll) return pb::Client::CONSENT_SKIP_ALL;
+  return pb::Client::CONSENT_REQUIRED;
+}
+
 void FillClient(const ServableClient& client, pb::Client* out) {
   out->set_client_id(client.credentials.client_id);
   out->set_kind(client.kind == Kind::kServiceAccount ? pb::Client::SERVICE_ACCOUNT
@@ -69,6 +77,7 @@ void FillClient(const ServableClient& client, pb::Client* out) {
   Fill(out->mutable_redirect_uris(), client.redirect_uris);
   Fill(out->mutable_post_logout_redirect_uris(), client.post_logout_redirect_uris);
   out->set_pkce_required(client.pkce_required);
+  out->set_consent(ConsentOf(client.consent));
   out->set_email(client.email);
   Fill(out->mutable_groups(), client.groups);
   FillPolicy(client, out->mutable_policy());
@@ -83,6 +92,7 @@ void FillUser(const ServableUser& user, pb::User* out) {
   out->set_password_hash(user.password_hash);
   out->set_disabled(user.disabled);
   out->set_source(user.ref);
+  out->mutable_profile_claims()->insert(user.profile_claims.begin(), user.profile_claims.end());
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ spec:
     required: true
   authMethod: none
   postLogoutRedirectUris: ["http://localhost:8000/bye"]
+  consent: skip
 ---
 apiVersion: auth.nauthera.io/v1alpha1
 kind: NautheraServiceAccount
@@ -86,6 +87,7 @@ metadata:
   CHECK(spec->pkce_required);
   CHECK(spec->auth_method == "none");
   CHECK(spec->post_logout_redirect_uris == StringList{"http://localhost:8000/bye"});
+  CHECK(spec->consent == "skip");
 
   const auto* sa = decoded.objects[1].As<ServiceAccountSpec>();
   REQUIRE(sa != nullptr);
@@ -132,6 +134,7 @@ spec:
   CHECK(spec->auth_method == "client_secret_basic");
   CHECK(spec->grant_types == StringList{"authorization_code"});  // RFC 7591 §2
   CHECK_FALSE(spec->pkce_required);
+  CHECK(spec->consent == "required");  // OIDC Core §3.1.2.4: ask unless told otherwise
 }
 
 // Each case: a document, the object the error must name ("" = unidentifiable), and the texts
@@ -164,6 +167,10 @@ TEST_CASE("decoding names the file, document, object and field of every error", 
            "apiVersion: auth.nauthera.io/v1alpha1\nkind: OidcClient\n"
            "metadata: {name: app, namespace: apps}\nspec:\n  authMethod: private_key_jwt\n",
            "OidcClient apps/app", {"spec.authMethod", "private_key_jwt", "client_secret_post"}},
+          {"bad enum: consent",
+           "apiVersion: auth.nauthera.io/v1alpha1\nkind: OidcClient\n"
+           "metadata: {name: app, namespace: apps}\nspec:\n  consent: never\n",
+           "OidcClient apps/app", {"spec.consent", "\"never\" is not supported", "skipAll"}},
           {"bad enum: policy grant type",
            "apiVersion: auth.nauthera.io/v1alpha1\nkind: AuthPolicy\n"
            "metadata: {name: p, namespace: apps}\nspec:\n  allowedGrantTypes: [password]\n",

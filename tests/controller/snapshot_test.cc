@@ -57,6 +57,7 @@ ServableClient Kubectl() {
   c.auth_methods = {"none"};
   c.redirect_uris = {"http://localhost:8000"};
   c.pkce_required = true;
+  c.consent = "skip";
   PolicySpec spec;
   c.policy =
       CombinePolicies({PolicyRef{ObjectKey{Kind::kClusterAuthPolicy, "", "default"}, &spec}});
@@ -92,6 +93,8 @@ TEST_CASE("the state holds issuer, keys and clients with hashed secrets", "[snap
   const pb::Client& pub = state.clients(1);
   CHECK_FALSE(pub.has_secret_hash());
   CHECK(pub.pkce_required());
+  CHECK(pub.consent() == pb::Client::CONSENT_SKIP);       // spec.consent: skip
+  CHECK(sa.consent() == pb::Client::CONSENT_REQUIRED);    // the default
   // No policy constrains its lists: allowed = what it registered.
   CHECK(std::vector<std::string>(pub.policy().allowed_scopes().begin(),
                                  pub.policy().allowed_scopes().end()) ==
