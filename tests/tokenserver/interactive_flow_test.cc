@@ -376,7 +376,7 @@ TEST_CASE("userinfo answers with the claims of the token's scopes, and RFC 6750 
   CHECK(call("Bearer " + token).status == 401);
 }
 
-TEST_CASE("logout ends the session and returns only to a registered URI") {
+TEST_CASE("logout refuses an unregistered URI and, without id_token_hint, asks first") {
   Flow flow;
   REQUIRE(flow.Login("alice", testing::kUserPassword).status == 303);
   HttpResponse bad = flow.Get("/oauth2/logout",
@@ -384,12 +384,16 @@ TEST_CASE("logout ends the session and returns only to a registered URI") {
                                            "&post_logout_redirect_uri=https%3A%2F%2Fevil.example"));
   CHECK(bad.status == 400);
   CHECK(bad.GetHeader("Location").empty());
+  // RP-Initiated Logout §2, §3: client_id is no proof; the user confirms, and there is no
+  // redirect without an id_token_hint (tests/tokenserver/logout_test.cc has the rest).
   HttpResponse good = flow.Get(
       "/oauth2/logout", absl::StrCat("client_id=", kPublicId, "&state=bye&post_logout_redirect_uri=",
-                                     FormUrlEncode("http://localhost:8000/signed-out")));
-  CHECK(good.status == 302);
-  CHECK(good.GetHeader("Location") == "http://localhost:8000/signed-out?state=bye");
-  CHECK_THAT(good.GetHeader("Set-Cookie"), Catch::Contains("Max-Age=0"));
+                                     FormUrlEncode("http://localhost:8000/signed-out")),
+      flow.session_cookie_);
+  CHECK(good.status == 200);
+  CHECK(good.GetHeader("Location").empty());
+  CHECK_THAT(good.body, Catch::Contains("Sign out?"));
+  CHECK_THAT(good.GetHeader("Set-Cookie"), !Catch::Contains("nauthera-session="));
 }
 
 }  // namespace nauthera

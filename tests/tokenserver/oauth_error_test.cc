@@ -49,6 +49,7 @@ TEST_CASE("the catalogue gives each OAuth error code its RFC name and status") {
       {OAuthErrorCode::kLoginRequired, "login_required", 400},
       {OAuthErrorCode::kRequestNotSupported, "request_not_supported", 400},
       {OAuthErrorCode::kRequestUriNotSupported, "request_uri_not_supported", 400},
+      {OAuthErrorCode::kConsentRequired, "consent_required", 400},
   }));
   CAPTURE(name);
   OAuthError error = MakeOAuthError(code, "what to fix", kDetail);

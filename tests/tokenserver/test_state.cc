@@ -87,6 +87,7 @@ v1::State TestState() {
   pub->set_pkce_required(true);
   pub->add_post_logout_redirect_uris("http://localhost:8000/signed-out");
   pub->set_display_name("kubectl");
+  pub->set_consent(v1::Client::CONSENT_SKIP);  // first-party, as the quickstart's kubectl
   FillPolicy(pub->mutable_policy());
 
   v1::Client* web = state.add_clients();

@@ -1,6 +1,7 @@
 // A small, valid state for token-server tests: one signing key, a service account
-// ci-cd/ci-deployer (secret kSaSecret), a public client nauthera-system/kubectl, a confidential
-// client apps/dashboard, and users alice, bob and carol (disabled).
+// ci-cd/ci-deployer (secret kSaSecret), a public client nauthera-system/kubectl (first-party:
+// consent skipped), a confidential client apps/dashboard (consent required), and users alice,
+// bob and carol (disabled).
 #ifndef NAUTHERA_TESTS_TOKENSERVER_TEST_STATE_H_
 #define NAUTHERA_TESTS_TOKENSERVER_TEST_STATE_H_
 

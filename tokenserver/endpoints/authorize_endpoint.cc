@@ -1,8 +1,8 @@
 #include "tokenserver/endpoints/authorize_endpoint.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/crypto/random.h"
 #include "common/util/url.h"
+#include "tokenserver/endpoints/consent_endpoint.h"
 #include "tokenserver/oauth/authorization_response.h"
 #include "tokenserver/oauth/form_post.h"
 #include "tokenserver/session/login_session.h"
@@ -13,13 +13,6 @@
 
 namespace nauthera {
 namespace {
-
-std::string Origin(const std::string& uri) {
-  auto url = ParseUrl(uri);
-  if (!url.ok()) return "";
-  std::string host = url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
-  return absl::StrCat(url->scheme, "://", host, url->port ? absl::StrCat(":", url->port) : "");
-}
 
 // RFC 6749 §3.1: GET must be supported, POST may be; parameters from the query or the body.
 absl::StatusOr<Form> RequestParameters(const HttpRequest& request) {
@@ -34,20 +27,24 @@ absl::StatusOr<Form> RequestParameters(const HttpRequest& request) {
 
 bool SessionSatisfies(const LoginSession& session, const AuthorizationRequest& request,
                       int64_t now) {
-  if (request.prompt == "login") return false;
+  if (HasPrompt(request, "login")) return false;
   return request.max_age < 0 || now - session.auth_time <= request.max_age;
 }
 
 }  // namespace
 
+std::string RedirectOrigin(const std::string& uri) {
+  auto url = ParseUrl(uri);
+  if (!url.ok()) return "";
+  std::string host = url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
+  return absl::StrCat(url->scheme, "://", host, url->port ? absl::StrCat(":", url->port) : "");
+}
+
 HttpResponse ShowLoginPage(const HttpRequest& http, const InteractiveContext& context,
                            const AuthorizationRequest& request, int status,
                            const std::string& error, const std::string& username) {
   const Snapshot& snapshot = context.snapshot;
-  bool secure = IssuerIsHttps(snapshot);
-  std::string csrf_cookie = GetCookie(http, CookieNamesFor(secure).csrf);
-  bool new_cookie = csrf_cookie.size() < 16 || csrf_cookie.size() > 64;
-  if (new_cookie) csrf_cookie = RandomToken(24);
+  CsrfCookie csrf = EnsureCsrfCookie(http, snapshot);
   const v1::Client* client = snapshot.FindClient(request.client_id);
   LoginPageModel model;
   model.client_name = client && !client->display_name().empty() ? client->display_name()
@@ -56,15 +53,10 @@ HttpResponse ShowLoginPage(const HttpRequest& http, const InteractiveContext& co
   model.username = username;
   model.sealed_request = Seal(snapshot.session_key(), "authorize", request.ToJson(),
                               context.now + kLoginFormLifetimeSeconds);
-  model.csrf_token = CsrfToken(snapshot, csrf_cookie);
-  model.redirect_origin = Origin(request.redirect_uri);
+  model.csrf_token = CsrfToken(snapshot, csrf.value);
+  model.redirect_origin = RedirectOrigin(request.redirect_uri);
   HttpResponse response = RenderLoginPage(status, model);
-  if (new_cookie) {
-    // Strict: the cookie never rides along on a cross-site request, so a forged form post
-    // arrives without it.
-    response.SetHeader("Set-Cookie", SetCookieValue(CookieNamesFor(secure).csrf, csrf_cookie,
-                                                    kSessionLifetimeSeconds, secure, "Strict"));
-  }
+  if (!csrf.set_cookie.empty()) response.headers.emplace_back("Set-Cookie", csrf.set_cookie);
   return response;
 }
 
@@ -88,14 +80,15 @@ HttpResponse HandleAuthorize(const HttpRequest& http, const InteractiveContext& 
     return RedirectWithError(snapshot, check.request, check.error);
   }
   const AuthorizationRequest& request = check.request;
-  // 3. A live session answers at once, unless prompt=login or max_age says otherwise.
+  // 3. A live session continues (a code, or consent first), unless prompt=login or max_age
+  // says otherwise.
   std::optional<LoginSession> session = ReadSession(http, snapshot, context.now);
   if (session && SessionSatisfies(*session, request, context.now)) {
-    return RedirectWithCode(snapshot, context.store, request, *session->user, session->auth_time,
-                            context.now, 302);
+    return ContinueAuthorization(http, context, request, *session->user, session->auth_time,
+                                 302);
   }
   // 4. OIDC Core §3.1.2.1: prompt=none must not show any page.
-  if (request.prompt == "none") {
+  if (HasPrompt(request, "none")) {
     return RedirectWithError(
         snapshot, request,
         MakeOAuthError(OAuthErrorCode::kLoginRequired, "the user is not signed in"));

@@ -1,5 +1,6 @@
 // GET/POST /oauth2/authorize (RFC 6749 §3.1, OIDC Core §3.1.2): checks the request, then
-// either answers at once from a live session or shows the login page.
+// either continues from a live session (a code, or the consent page first:
+// endpoints/consent_endpoint.h) or shows the login page.
 #ifndef NAUTHERA_TOKENSERVER_ENDPOINTS_AUTHORIZE_ENDPOINT_H_
 #define NAUTHERA_TOKENSERVER_ENDPOINTS_AUTHORIZE_ENDPOINT_H_
 
@@ -15,6 +16,10 @@ HttpResponse HandleAuthorize(const HttpRequest& request, const InteractiveContex
 HttpResponse ShowLoginPage(const HttpRequest& http, const InteractiveContext& context,
                            const AuthorizationRequest& request, int status,
                            const std::string& error, const std::string& username);
+
+// "scheme://host[:port]" of a checked redirect URI, for a page's CSP form-action (the
+// redirect after its form is posted); "" when it does not parse.
+std::string RedirectOrigin(const std::string& uri);
 
 }  // namespace nauthera
 

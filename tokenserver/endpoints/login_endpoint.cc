@@ -5,6 +5,7 @@
 #include "common/metrics/metrics.h"
 #include "common/util/log.h"
 #include "tokenserver/endpoints/authorize_endpoint.h"
+#include "tokenserver/endpoints/consent_endpoint.h"
 #include "tokenserver/oauth/authorization_response.h"
 #include "tokenserver/oauth/form_post.h"
 #include "tokenserver/session/log_budget.h"
@@ -132,7 +133,8 @@ HttpResponse HandleLogin(const HttpRequest& http, const InteractiveContext& cont
     LogFailure(username, refused, request.client_id, address, context.now);
     return ShowLoginPage(http, context, request, 401, kGenericFailure, username);
   }
-  // 7. Signed in: session cookie, then back to the client with a code.
+  // 7. Signed in: session cookie, then back to the client with a code, or the consent page
+  // first (endpoints/consent_endpoint.h).
   // The reservation stays counted if it cannot be taken back: that errs on the safe side,
   // and the right password is not refused for it.
   if (absl::Status s = context.limiter->Succeeded(username, address); !s.ok()) {
@@ -141,9 +143,9 @@ HttpResponse HandleLogin(const HttpRequest& http, const InteractiveContext& cont
   }
   Metrics::Global().Increment("nauthera_login_attempts_total", {"succeeded"});
   LogInfo("login succeeded", {{"username", username}, {"client_id", request.client_id}});
-  HttpResponse response = RedirectWithCode(snapshot, context.store, request, *user, context.now,
-                                           context.now, 303);
-  response.SetHeader("Set-Cookie", StartSessionCookie(snapshot, *user, context.now));
+  HttpResponse response =
+      ContinueAuthorization(http, context, request, *user, context.now, 303);
+  response.headers.emplace_back("Set-Cookie", StartSessionCookie(snapshot, *user, context.now));
   return response;
 }
 

@@ -1,6 +1,6 @@
 // POST /oauth2/login: the login form's target. Checks CSRF, the sealed authorization request,
 // the attempt limits and the password; on success starts a session and redirects to the
-// client with a code.
+// client with a code, or shows the consent page first.
 #ifndef NAUTHERA_TOKENSERVER_ENDPOINTS_LOGIN_ENDPOINT_H_
 #define NAUTHERA_TOKENSERVER_ENDPOINTS_LOGIN_ENDPOINT_H_
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/metrics/metrics.h"
 #include "tokenserver/endpoints/authorize_endpoint.h"
+#include "tokenserver/endpoints/consent_endpoint.h"
 #include "tokenserver/endpoints/discovery_endpoint.h"
 #include "tokenserver/endpoints/health_endpoint.h"
 #include "tokenserver/endpoints/introspect_endpoint.h"
@@ -115,6 +116,9 @@ HttpResponse Router::RouteWithState(const HttpRequest& request, const Snapshot& 
                                  ClientAddress(request, trusted_proxies_)};
   if (path == "/oauth2/authorize") return *endpoint = "authorize", HandleAuthorize(request, interactive);
   if (path == "/oauth2/login") return *endpoint = "login", HandleLogin(request, interactive);
+  if (path == "/oauth2/consent") {
+    return *endpoint = "consent", HandleConsent(request, interactive);
+  }
   if (path == "/oauth2/userinfo") {
     return *endpoint = "userinfo", HandleUserinfo(request, snapshot, now, store_);
   }

@@ -18,6 +18,7 @@ constexpr Route kRoutes[] = {
     {"/oauth2/introspect", false, true},     // RFC 7662 §2.1
     {"/oauth2/authorize", true, true},       // RFC 6749 §3.1, OIDC Core §3.1.2.1
     {"/oauth2/login", true, true},           // the login page and its form
+    {"/oauth2/consent", false, true},        // the consent page's form (OIDC Core §3.1.2.4)
     {"/oauth2/userinfo", true, true},        // OIDC Core §5.3.1, RFC 6750 §2.2
     {"/oauth2/logout", true, true},          // OIDC RP-Initiated Logout §2
     {"/oauth2/jwks", true, false},           // RFC 7517

@@ -1,7 +1,9 @@
 #include "tokenserver/oauth/authorization_request.h"
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "tokenserver/oauth/grant_types.h"
 #include "tokenserver/oauth/pkce.h"
 #include "tokenserver/oauth/redirect_uri.h"
@@ -46,6 +48,30 @@ AuthorizationCheck CheckNoRequestObject(const Form& params, const AuthorizationR
   AuthorizationCheck ok;
   ok.outcome = Outcome::kOk;
   return ok;
+}
+
+// OIDC Core §3.1.2.1: a space-delimited list of none, login, consent, select_account; none
+// with any other value is an error. Returns the values kept, in a fixed order.
+absl::StatusOr<std::string> ParsePrompt(absl::string_view value) {
+  bool none = false, login = false, consent = false;
+  for (absl::string_view item : absl::StrSplit(value, ' ', absl::SkipEmpty())) {
+    if (item == "none") {
+      none = true;
+    } else if (item == "login") {
+      login = true;
+    } else if (item == "consent") {
+      consent = true;
+    } else if (item != "select_account") {
+      return absl::InvalidArgumentError(
+          "prompt must be none, or any of login, consent, select_account");
+    }
+  }
+  if (none && (login || consent || absl::StrContains(value, "select_account"))) {
+    return absl::InvalidArgumentError("prompt=none cannot be combined with other values");
+  }
+  if (none) return std::string("none");
+  if (login && consent) return std::string("login consent");
+  return std::string(login ? "login" : consent ? "consent" : "");
 }
 
 // Steps after the redirect URI is trusted; errors go back to the client.
@@ -97,13 +123,12 @@ AuthorizationCheck CheckRest(const Form& params, const v1::Client& client,
     return Redirect(request, OAuthErrorCode::kInvalidRequest, "nonce too long");
   }
   // OIDC Core §3.1.2.1: prompt and max_age.
-  request.prompt = params.Get("prompt");
-  if (!request.prompt.empty() && request.prompt != "none" && request.prompt != "login" &&
-      request.prompt != "consent" && request.prompt != "select_account") {
+  auto prompt = ParsePrompt(params.Get("prompt"));
+  if (!prompt.ok()) {
     return Redirect(request, OAuthErrorCode::kInvalidRequest,
-                    "prompt must be none, login or consent");
+                    std::string(prompt.status().message()));
   }
-  if (request.prompt == "consent" || request.prompt == "select_account") request.prompt.clear();
+  request.prompt = *prompt;
   std::string max_age = params.Get("max_age");
   if (!max_age.empty() && (!absl::SimpleAtoi(max_age, &request.max_age) || request.max_age < 0)) {
     return Redirect(request, OAuthErrorCode::kInvalidRequest,
@@ -113,6 +138,13 @@ AuthorizationCheck CheckRest(const Form& params, const v1::Client& client,
 }
 
 }  // namespace
+
+bool HasPrompt(const AuthorizationRequest& request, absl::string_view value) {
+  for (absl::string_view item : absl::StrSplit(request.prompt, ' ', absl::SkipEmpty())) {
+    if (item == value) return true;
+  }
+  return false;
+}
 
 nlohmann::json AuthorizationRequest::ToJson() const {
   return {{"c", client_id}, {"r", redirect_uri}, {"s", state},     {"n", nonce},

@@ -23,12 +23,17 @@ struct AuthorizationRequest {
   std::string nonce;
   std::string code_challenge;  // S256
   std::vector<std::string> scopes;
-  std::string prompt;    // "", "none" or "login"
+  // OIDC Core §3.1.2.1: "", "none", or "login", "consent" or "login consent" (select_account
+  // is accepted and dropped: there is one account per browser).
+  std::string prompt;
   int64_t max_age = -1;  // -1: absent
 
   nlohmann::json ToJson() const;
   static AuthorizationRequest FromJson(const nlohmann::json& json);
 };
+
+// Whether `value` ("none", "login", "consent") is among the request's prompt values.
+bool HasPrompt(const AuthorizationRequest& request, absl::string_view value);
 
 struct AuthorizationCheck {
   enum class Outcome { kOk, kShowErrorPage, kRedirectError };

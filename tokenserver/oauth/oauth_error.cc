@@ -34,6 +34,7 @@ constexpr CatalogueEntry kCatalogue[] = {
     {OAuthErrorCode::kLoginRequired, "login_required", 400},
     {OAuthErrorCode::kRequestNotSupported, "request_not_supported", 400},
     {OAuthErrorCode::kRequestUriNotSupported, "request_uri_not_supported", 400},
+    {OAuthErrorCode::kConsentRequired, "consent_required", 400},
 };
 
 const CatalogueEntry& Entry(OAuthErrorCode code) {

@@ -37,6 +37,7 @@ enum class OAuthErrorCode {
   kLoginRequired,             // 400  OIDC Core §3.1.2.6
   kRequestNotSupported,       // 400  OIDC Core §3.1.2.6
   kRequestUriNotSupported,    // 400  OIDC Core §3.1.2.6
+  kConsentRequired,           // 400  OIDC Core §3.1.2.6: prompt=none, consent needed
 };
 
 struct OAuthError {

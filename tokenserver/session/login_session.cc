@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "common/crypto/hashing.h"
+#include "common/crypto/random.h"
 #include "common/encoding/base64.h"
 #include "tokenserver/session/sealed_value.h"
 #include "tokenserver/web/cookies.h"
@@ -34,6 +35,18 @@ std::optional<LoginSession> ReadSession(const HttpRequest& request, const Snapsh
   const v1::User* user = snapshot.FindUserBySubject(payload->value("sub", ""));
   if (user == nullptr || user->disabled()) return std::nullopt;
   return LoginSession{user, payload->value("at", int64_t{0})};
+}
+
+CsrfCookie EnsureCsrfCookie(const HttpRequest& request, const Snapshot& snapshot) {
+  bool secure = IssuerIsHttps(snapshot);
+  CsrfCookie csrf{GetCookie(request, CookieNamesFor(secure).csrf), ""};
+  if (csrf.value.size() >= 16 && csrf.value.size() <= 64) return csrf;
+  csrf.value = RandomToken(24);
+  // Strict: the cookie never rides along on a cross-site request, so a forged form post
+  // arrives without it.
+  csrf.set_cookie = SetCookieValue(CookieNamesFor(secure).csrf, csrf.value,
+                                   kSessionLifetimeSeconds, secure, "Strict");
+  return csrf;
 }
 
 std::string CsrfToken(const Snapshot& snapshot, absl::string_view cookie_value) {

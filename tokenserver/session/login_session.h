@@ -32,6 +32,14 @@ std::string EndSessionCookie(const Snapshot& snapshot);
 std::optional<LoginSession> ReadSession(const HttpRequest& request, const Snapshot& snapshot,
                                         int64_t now);
 
+// The browser's CSRF cookie for a page with a form (login, consent, logout): its value, and
+// the Set-Cookie to send when the browser had none (a fresh random value), else "".
+struct CsrfCookie {
+  std::string value;
+  std::string set_cookie;
+};
+CsrfCookie EnsureCsrfCookie(const HttpRequest& request, const Snapshot& snapshot);
+
 // The login form's CSRF token for the browser's CSRF cookie value.
 std::string CsrfToken(const Snapshot& snapshot, absl::string_view cookie_value);
 bool CsrfTokenValid(const Snapshot& snapshot, absl::string_view cookie_value,

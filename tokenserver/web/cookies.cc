@@ -21,8 +21,10 @@ std::string GetCookie(const HttpRequest& request, absl::string_view name) {
 }
 
 CookieNames CookieNamesFor(bool secure) {
-  if (secure) return {"__Host-nauthera-session", "__Host-nauthera-csrf"};
-  return {"nauthera-session", "nauthera-csrf"};
+  if (secure) {
+    return {"__Host-nauthera-session", "__Host-nauthera-csrf", "__Host-nauthera-consent"};
+  }
+  return {"nauthera-session", "nauthera-csrf", "nauthera-consent"};
 }
 
 std::string SetCookieValue(absl::string_view name, absl::string_view value, int64_t max_age,

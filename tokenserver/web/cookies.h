@@ -16,6 +16,7 @@ std::string GetCookie(const HttpRequest& request, absl::string_view name);
 struct CookieNames {
   std::string session;
   std::string csrf;
+  std::string consent;  // session/consent_record.h
 };
 CookieNames CookieNamesFor(bool secure);
 

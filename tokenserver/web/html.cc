@@ -32,6 +32,12 @@ button { margin-top: 24px; width: 100%; padding: 11px; font-size: 1rem; font-wei
 .error { background: var(--error-bg); color: var(--error); border-radius: 8px;
          padding: 10px 12px; margin: 0 0 8px; font-size: .95rem; }
 footer { color: var(--muted); font-size: .8rem; text-align: center; margin-top: 16px; }
+ul.scopes { margin: 0 0 16px; padding-left: 1.2rem; }
+ul.scopes li { margin: 6px 0; }
+.actions { display: flex; gap: 12px; }
+.actions button { flex: 1; }
+button.secondary { background: transparent; color: var(--text); border: 1px solid #b8c0cc; }
+.note { margin: 16px 0 0; }
 )css";
 
 }  // namespace
