@@ -32,6 +32,11 @@ constexpr char kUsername[] = R"(^[A-Za-z0-9][A-Za-z0-9._@+-]*$)";
 constexpr char kEmail[] =
     R"(^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$)";
 constexpr char kSecretKey[] = R"(^[-._a-zA-Z0-9]+$)";
+// OIDC Core §5.1 URL claims (profile, picture, website): https only.
+constexpr char kHttpsUrl[] =
+    R"(^https://(\[[0-9A-Fa-f:.]+\]|[^/?#@\s:\[\]]+)(:[0-9]{1,5})?([/?#]\S*)?$)";
+constexpr char kZoneinfo[] = R"(^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$)";  // IANA tz
+constexpr char kLocale[] = R"(^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$)";  // BCP 47, loosely
 
 const std::vector<std::string> kGrantTypeEnum = {
     "authorization_code", "refresh_token", "client_credentials",
@@ -111,6 +116,14 @@ std::vector<CrdFieldRule> BuildRules() {
   rules.push_back(Str(kUser, "spec.passwordSecretRef.name", 1, 253, kDns1123Subdomain));
   rules.push_back(Str(kUser, "spec.passwordSecretRef.namespace", 1, 63, kDns1123Label));
   rules.push_back(Str(kUser, "spec.passwordSecretRef.key", 1, 253, kSecretKey));
+  for (const char* name : {"givenName", "familyName", "middleName", "nickname"}) {
+    rules.push_back(Str(kUser, absl::StrCat("spec.", name), -1, 256));
+  }
+  for (const char* url : {"profileUrl", "picture", "website"}) {
+    rules.push_back(Str(kUser, absl::StrCat("spec.", url), -1, 2048, kHttpsUrl));
+  }
+  rules.push_back(Str(kUser, "spec.zoneinfo", -1, 64, kZoneinfo));
+  rules.push_back(Str(kUser, "spec.locale", -1, 35, kLocale));
 
   constexpr Kind kCluster = Kind::kClusterAuthPolicy;
   rules.push_back(Str(kCluster, "spec.namespaceSelector.matchLabels{}", -1, 63, kLabelValue));

@@ -203,11 +203,20 @@ absl::StatusOr<ServiceAccountSpec> DecodeServiceAccountSpec(const YAML::Node& no
   return spec;
 }
 
+// NautheraUser fields holding OIDC Core §5.1 standard claims, and the claim each one is.
+constexpr std::pair<const char*, const char*> kUserProfileFields[] = {
+    {"givenName", "given_name"}, {"familyName", "family_name"}, {"middleName", "middle_name"},
+    {"nickname", "nickname"},    {"profileUrl", "profile"},     {"picture", "picture"},
+    {"website", "website"},      {"zoneinfo", "zoneinfo"},      {"locale", "locale"}};
+
 absl::StatusOr<NautheraUserSpec> DecodeNautheraUserSpec(const YAML::Node& node) {
   NautheraUserSpec spec;
   if (IsAbsent(node)) return FieldError("spec", "is required; add spec.username");
-  RETURN_IF_ERROR(CheckFields(node, "spec", {"username", "email", "displayName", "groups",
-                                             "passwordSecretRef", "disabled"}));
+  RETURN_IF_ERROR(CheckFields(
+      node, "spec",
+      {"username", "email", "displayName", "groups", "passwordSecretRef", "disabled",
+       "givenName", "familyName", "middleName", "nickname", "profileUrl", "picture", "website",
+       "zoneinfo", "locale"}));
   if (IsAbsent(node["username"])) return FieldError("spec.username", "is required");
   ASSIGN_OR_RETURN(spec.username, ReadNonEmptyString(node["username"], "spec.username"));
   if (!IsAbsent(node["email"])) {
@@ -224,6 +233,11 @@ absl::StatusOr<NautheraUserSpec> DecodeNautheraUserSpec(const YAML::Node& node) 
   }
   if (!IsAbsent(node["disabled"])) {
     ASSIGN_OR_RETURN(spec.disabled, ReadBool(node["disabled"], "spec.disabled"));
+  }
+  for (const auto& [field, claim] : kUserProfileFields) {
+    if (IsAbsent(node[field])) continue;
+    ASSIGN_OR_RETURN(std::string value, ReadString(node[field], FieldPath("spec", field)));
+    if (!value.empty()) spec.profile_claims[claim] = std::move(value);
   }
   const YAML::Node ref = node["passwordSecretRef"];
   if (!IsAbsent(ref)) {

@@ -102,6 +102,9 @@ struct NautheraUserSpec {
   StringList groups;
   std::optional<SecretKeyRef> password_secret_ref;
   bool disabled = false;
+  // OIDC Core §5.1 claims by claim name ("given_name" from spec.givenName, ...), only those
+  // set; released with the profile scope (§5.4).
+  std::map<std::string, std::string> profile_claims;
 };
 
 // A core v1 Secret's data, decoded (data is base64; stringData is plain and wins).

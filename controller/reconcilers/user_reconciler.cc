@@ -53,7 +53,8 @@ UserOutcome ReconcileUser(const ApiObject& object, const SecretLookup& secrets) 
   std::string problem;
   std::string hash = ResolveHash(spec, secrets, &problem);
   outcome.servable = ServableUser{spec.username, spec.email,   spec.display_name, spec.groups,
-                                  hash,          spec.disabled, object.Key().ToRef()};
+                                  hash,          spec.disabled, object.Key().ToRef(),
+                                  spec.profile_claims};
   ObjectStatus& status = outcome.status;
   status.served = true;
   if (spec.disabled) {

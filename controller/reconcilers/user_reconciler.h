@@ -5,6 +5,7 @@
 #define NAUTHERA_CONTROLLER_RECONCILERS_USER_RECONCILER_H_
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,7 @@ struct ServableUser {
   std::string password_hash;  // "" when the user cannot sign in with a password
   bool disabled = false;
   std::string ref;  // "NautheraUser/alice"
+  std::map<std::string, std::string> profile_claims;  // OIDC Core §5.1, by claim name
 };
 
 struct UserOutcome {

@@ -426,3 +426,28 @@ TEST_CASE("control characters in manifests never reach status.txt raw", "[manage
 
 }  // namespace
 }  // namespace nauthera::controller
+
+namespace nauthera::controller {
+namespace {
+
+TEST_CASE("a NautheraUser's profile fields reach the state as OIDC claims by claim name",
+          "[manager]") {
+  Harness h;
+  h.Write("a.yaml",
+          "apiVersion: auth.nauthera.io/v1alpha1\nkind: NautheraUser\nmetadata: {name: alice}\n"
+          "spec: {username: alice, givenName: Alice, familyName: Smith, locale: en-GB,\n"
+          "       profileUrl: \"https://people.example/alice\", zoneinfo: Europe/London}\n");
+  REQUIRE(h.Reconcile().ok());
+  const pb::User* user = h.User("alice");
+  REQUIRE(user != nullptr);
+  std::map<std::string, std::string> claims(user->profile_claims().begin(),
+                                            user->profile_claims().end());
+  CHECK(claims == std::map<std::string, std::string>{{"given_name", "Alice"},
+                                                     {"family_name", "Smith"},
+                                                     {"locale", "en-GB"},
+                                                     {"profile", "https://people.example/alice"},
+                                                     {"zoneinfo", "Europe/London"}});
+}
+
+}  // namespace
+}  // namespace nauthera::controller

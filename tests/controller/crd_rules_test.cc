@@ -114,6 +114,14 @@ TEST_CASE("local mode refuses what the CRD schema refuses, naming the field", "[
       {"secret key with a slash",
        User("username: a, passwordSecretRef: {name: p, namespace: n, key: a/b}"),
        "spec.passwordSecretRef.key"},
+      {"picture over http", User("username: a, picture: \"http://img.example/a.png\""),
+       "spec.picture"},
+      {"website that is not a URL", User("username: a, website: example.com"), "spec.website"},
+      {"locale with a space", User("username: a, locale: \"en US\""), "spec.locale"},
+      {"zoneinfo with a space", User("username: a, zoneinfo: \"Europe/ Paris\""),
+       "spec.zoneinfo"},
+      {"given name of 257 characters",
+       User("username: a, givenName: " + std::string(257, 'x')), "spec.givenName"},
       {"redirect URI with a signed port",
        Client("redirectUris: [\"http://127.0.0.1:+80/cb\"]"), "spec.redirectUris[0]"},
       {"redirect URI with a space", Client("redirectUris: [\"https://a.example/c b\"]"),
@@ -148,6 +156,11 @@ TEST_CASE("values at the CRD schema's limits are accepted", "[crd_rules]") {
       {"username with every allowed sign", User("username: a.b_c@d+e-f")},
       {"plain email", User("username: a, email: Alice.Smith+k8s@mail.example.com")},
       {"no email", User("username: a")},
+      {"every profile claim",
+       User("username: a, givenName: Alice, familyName: Smith, middleName: B, nickname: Al, "
+            "profileUrl: \"https://people.example/alice\", "
+            "picture: \"https://img.example/a.png\", website: \"https://alice.example\", "
+            "zoneinfo: Europe/Paris, locale: fr-CA")},
       {"loopback redirect URI with a port", Client("redirectUris: [\"http://127.0.0.1:8000/cb\"]")},
       {"IPv6 redirect URI", Client("redirectUris: [\"http://[::1]/cb\"]")},
   }));

@@ -8,7 +8,12 @@ namespace {
 // Used when a policy names no mapping for a scope (OpenID Connect Core §5.4, plus groups).
 std::vector<std::string> DefaultClaims(const std::string& scope) {
   if (scope == "email") return {"email", "email_verified"};
-  if (scope == "profile") return {"name", "preferred_username"};
+  // OIDC Core §5.4: the profile scope's claims that a NautheraUser can hold.
+  if (scope == "profile") {
+    return {"name",    "family_name", "given_name", "middle_name", "nickname",
+            "preferred_username",     "profile",    "picture",     "website",
+            "zoneinfo", "locale"};
+  }
   if (scope == "groups") return {"groups"};
   return {};
 }
@@ -24,6 +29,8 @@ void AddClaim(const std::string& claim, const Identity& identity, nlohmann::orde
     (*out)["preferred_username"] = identity.preferred_username;
   } else if (claim == "groups") {
     (*out)["groups"] = identity.groups;  // always an array, even when empty
+  } else if (auto it = identity.profile.find(claim); it != identity.profile.end()) {
+    (*out)[claim] = it->second;
   }
 }
 
@@ -50,6 +57,7 @@ Identity UserIdentity(const v1::User& user) {
   identity.name = user.display_name().empty() ? user.username() : user.display_name();
   identity.preferred_username = user.username();
   identity.groups.assign(user.groups().begin(), user.groups().end());
+  identity.profile.insert(user.profile_claims().begin(), user.profile_claims().end());
   return identity;
 }
 

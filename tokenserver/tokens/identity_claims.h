@@ -3,6 +3,7 @@
 #ifndef NAUTHERA_TOKENSERVER_TOKENS_IDENTITY_CLAIMS_H_
 #define NAUTHERA_TOKENSERVER_TOKENS_IDENTITY_CLAIMS_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ struct Identity {
   std::string name;
   std::string preferred_username;
   std::vector<std::string> groups;
+  // Further OIDC Core §5.1 claims by name (given_name, locale, picture, ...), string-valued.
+  std::map<std::string, std::string> profile;
 };
 
 Identity ServiceAccountIdentity(const v1::Client& client);
