@@ -360,21 +360,21 @@ std::string RemoteAddress(const tcp::socket& socket) {
 }  // namespace
 
 uint64_t ServerCore::Register(std::weak_ptr<ConnectionBase> connection) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   uint64_t id = ++next_id_;
   live_.emplace(id, std::move(connection));
   return id;
 }
 
 void ServerCore::Unregister(uint64_t id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   live_.erase(id);
 }
 
 void ServerCore::DrainAll() {
   std::vector<std::shared_ptr<ConnectionBase>> live;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     for (auto& [id, weak] : live_) {
       if (auto connection = weak.lock()) live.push_back(std::move(connection));
     }

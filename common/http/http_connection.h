@@ -8,11 +8,11 @@
 #include <boost/asio/ssl/context.hpp>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <unordered_map>
 
 #include "absl/base/thread_annotations.h"
 #include "common/http/http_server.h"
+#include "common/util/mutex.h"
 
 namespace nauthera::http_internal {
 
@@ -38,7 +38,7 @@ struct ServerCore {
   void DrainAll();
 
  private:
-  std::mutex mu_;
+  Mutex mu_;
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 0;
   std::unordered_map<uint64_t, std::weak_ptr<ConnectionBase>> live_ ABSL_GUARDED_BY(mu_);
 };

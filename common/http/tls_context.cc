@@ -89,27 +89,27 @@ absl::StatusOr<std::unique_ptr<ReloadingTlsContext>> ReloadingTlsContext::Create
   std::string signature = Signature(out->cert_file_, out->key_file_);
   auto ctx = MakeServerTlsContext(out->cert_file_, out->key_file_);
   if (!ctx.ok()) return ctx.status();
-  std::lock_guard<std::mutex> lock(out->mu_);
+  MutexLock lock(&out->mu_);
   out->current_ = *std::move(ctx);
   out->loaded_signature_ = signature;
   return out;
 }
 
 std::shared_ptr<ssl::context> ReloadingTlsContext::Current() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return current_;
 }
 
 bool ReloadingTlsContext::ReloadIfChanged() {
   std::string signature = Signature(cert_file_, key_file_);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (signature.empty() || signature == loaded_signature_ || signature == failed_signature_) {
       return false;
     }
   }
   auto ctx = MakeServerTlsContext(cert_file_, key_file_);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (!ctx.ok()) {
     // Remembered so a broken pair is logged once, and retried as soon as a file changes.
     failed_signature_ = signature;

@@ -6,11 +6,11 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "common/util/mutex.h"
 
 namespace nauthera {
 
@@ -38,7 +38,7 @@ class ReloadingTlsContext {
 
   const std::string cert_file_;
   const std::string key_file_;
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   std::shared_ptr<boost::asio::ssl::context> current_ ABSL_GUARDED_BY(mu_);
   std::string loaded_signature_ ABSL_GUARDED_BY(mu_);
   std::string failed_signature_ ABSL_GUARDED_BY(mu_);

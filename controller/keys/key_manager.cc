@@ -149,12 +149,12 @@ void KeyManager::UpdateSummary() {
   for (const auto& [phase, count] : phases) {
     Metrics::Global().Set(metric::kSigningKeys, {phase}, count);
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   summary_ = std::move(summary);
 }
 
 std::vector<KeySummary> KeyManager::Summary() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return summary_;
 }
 

@@ -9,10 +9,11 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "common/util/mutex.h"
 #include "controller/keys/key_ring.h"
 #include "controller/keys/key_rotation.h"
 #include "controller/keys/key_store.h"
@@ -66,8 +67,8 @@ class KeyManager {
   std::string last_error_;
   // The Secret's data as last adopted or saved; an unchanged read is not parsed again.
   std::map<std::string, std::string> last_stored_;
-  mutable std::mutex mu_;
-  std::vector<KeySummary> summary_;
+  mutable Mutex mu_;
+  std::vector<KeySummary> summary_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace nauthera::controller

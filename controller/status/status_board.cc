@@ -47,7 +47,7 @@ absl::Status StatusBoard::Update(std::vector<ObjectStatus> statuses,
   std::string json = RenderStatusJson(statuses, state_version);
   std::string table = RenderStatusTable(statuses, state_version);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     json_ = json;
     statuses_ = statuses;
   }
@@ -57,12 +57,12 @@ absl::Status StatusBoard::Update(std::vector<ObjectStatus> statuses,
 }
 
 std::string StatusBoard::Json() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return json_;
 }
 
 std::vector<ObjectStatus> StatusBoard::Statuses() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return statuses_;
 }
 

@@ -5,11 +5,12 @@
 #define NAUTHERA_CONTROLLER_STATUS_STATUS_BOARD_H_
 
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "common/util/mutex.h"
 #include "controller/status/object_status.h"
 
 namespace nauthera::controller {
@@ -30,10 +31,10 @@ class StatusBoard {
   void LogChanges(const std::vector<ObjectStatus>& statuses);
 
   std::string state_dir_;
-  std::map<std::string, ObjectStatus> previous_;
-  mutable std::mutex mu_;
-  std::string json_ = "{\"stateVersion\":\"\",\"objects\":[]}\n";
-  std::vector<ObjectStatus> statuses_;
+  std::map<std::string, ObjectStatus> previous_;  // Update's own (one reconcile thread)
+  mutable Mutex mu_;
+  std::string json_ ABSL_GUARDED_BY(mu_) = "{\"stateVersion\":\"\",\"objects\":[]}\n";
+  std::vector<ObjectStatus> statuses_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace nauthera::controller

@@ -4,27 +4,27 @@ namespace nauthera::controller {
 
 void StateBroadcaster::Publish(StatePtr state) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     latest_ = std::move(state);
   }
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
 StateBroadcaster::StatePtr StateBroadcaster::Latest() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return latest_;
 }
 
 void StateBroadcaster::Shutdown() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     shutdown_ = true;
   }
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
 bool StateBroadcaster::shut_down() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return shutdown_;
 }
 

@@ -3,12 +3,12 @@
 #ifndef NAUTHERA_CONTROLLER_SYNC_STATE_BROADCASTER_H_
 #define NAUTHERA_CONTROLLER_SYNC_STATE_BROADCASTER_H_
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
+#include "common/util/mutex.h"
 #include "nauthera/v1/state.pb.h"
 
 namespace nauthera::controller {
@@ -27,8 +27,9 @@ class StateBroadcaster {
   // broadcaster shuts down, `stop()` is true or `timeout` passes; returns that State or null.
   template <typename StopFn>
   StatePtr WaitForNewer(const std::string& known_version, absl::Duration timeout, StopFn stop) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, absl::ToChronoMilliseconds(timeout), [&] {
+    MutexLock lock(&mu_);
+    cv_.WaitWithTimeout(&mu_, timeout, [&] {
+      mu_.AssertHeld();
       return shutdown_ || stop() || (latest_ && latest_->version() != known_version);
     });
     if (latest_ && latest_->version() != known_version && !shutdown_) return latest_;
@@ -39,13 +40,13 @@ class StateBroadcaster {
   void Shutdown();
   bool shut_down() const;
   // Wakes every waiter so it can re-check its stop condition.
-  void WakeAll() { cv_.notify_all(); }
+  void WakeAll() { cv_.SignalAll(); }
 
  private:
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  StatePtr latest_;
-  bool shutdown_ = false;
+  mutable Mutex mu_;
+  CondVar cv_;
+  StatePtr latest_ ABSL_GUARDED_BY(mu_);
+  bool shutdown_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace nauthera::controller

@@ -1,11 +1,12 @@
 #include "controller/sync/state_service.h"
 
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "common/metrics/metrics.h"
 #include "common/util/log.h"
+#include "common/util/mutex.h"
 #include "controller/metrics/controller_metrics.h"
 
 namespace nauthera::controller {
@@ -15,9 +16,9 @@ namespace pb = nauthera::v1;
 
 // What the reader thread learns, shared with the handler thread.
 struct StreamPeer {
-  std::mutex mu;
-  std::string node_id = "unknown";
-  bool done = false;  // the client half-closed or went away
+  Mutex mu;
+  std::string node_id = "unknown";  // set before the reader thread starts, read-only after
+  bool done ABSL_GUARDED_BY(mu) = false;  // the client half-closed or went away
 };
 
 void LogAck(const pb::SubscribeRequest& request, const std::string& node_id) {
@@ -56,12 +57,12 @@ grpc::Status StateServiceImpl::Subscribe(
     std::thread reader([&, peer] {
       pb::SubscribeRequest request;
       while (stream->Read(&request)) LogAck(request, peer->node_id);
-      std::lock_guard<std::mutex> lock(peer->mu);
+      MutexLock lock(&peer->mu);
       peer->done = true;
       broadcaster_.WakeAll();
     });
     auto finished = [&] {
-      std::lock_guard<std::mutex> lock(peer->mu);
+      MutexLock lock(&peer->mu);
       return peer->done || context->IsCancelled();
     };
 

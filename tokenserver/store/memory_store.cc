@@ -26,7 +26,7 @@ void MemoryStore::PurgeExpiredLocked(int64_t now) {
 }
 
 absl::Status MemoryStore::PutCode(const std::string& code_hash, const CodeGrant& grant) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   PurgeExpiredLocked(grant.expires_at);
   if (!codes_.emplace(code_hash, CodeEntry{grant, false, ""}).second) {
     return absl::AlreadyExistsError("code collision");
@@ -37,7 +37,7 @@ absl::Status MemoryStore::PutCode(const std::string& code_hash, const CodeGrant&
 absl::StatusOr<CodeGrant> MemoryStore::ConsumeCode(const std::string& code_hash,
                                                    const std::string& client_id, int64_t now,
                                                    std::string* grant_to_revoke) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = codes_.find(code_hash);
   if (it == codes_.end()) return absl::NotFoundError("unknown code");
   if (it->second.grant.client_id != client_id) {
@@ -54,7 +54,7 @@ absl::StatusOr<CodeGrant> MemoryStore::ConsumeCode(const std::string& code_hash,
 
 absl::Status MemoryStore::LinkCodeToFamily(const std::string& code_hash,
                                            const std::string& family_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = codes_.find(code_hash);
   if (it != codes_.end()) it->second.family_id = family_id;
   return absl::OkStatus();
@@ -62,7 +62,7 @@ absl::Status MemoryStore::LinkCodeToFamily(const std::string& code_hash,
 
 absl::Status MemoryStore::CreateFamily(const RefreshFamily& family,
                                        const std::string& token_hash) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (revoked_grants_.count(family.family_id) != 0) {
     return absl::FailedPreconditionError("grant revoked");
   }
@@ -79,7 +79,7 @@ absl::Status MemoryStore::CreateFamily(const RefreshFamily& family,
 absl::StatusOr<RefreshLookup> MemoryStore::LookupRefreshToken(const std::string& token_hash,
                                                               int64_t now,
                                                               int64_t grace_seconds) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   PurgeExpiredLocked(now);
   RefreshLookup lookup;
   auto owner = token_to_family_.find(token_hash);
@@ -106,7 +106,7 @@ absl::Status MemoryStore::RotateRefreshToken(const std::string& family_id,
                                              const std::string& expected_current,
                                              const std::string& new_hash,
                                              const std::string& response, int64_t now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = families_.find(family_id);
   if (it == families_.end() || it->second.revoked) return absl::NotFoundError("no such family");
   FamilyEntry& entry = it->second;
@@ -128,13 +128,13 @@ void MemoryStore::RevokeFamilyLocked(const std::string& family_id) {
 }
 
 absl::Status MemoryStore::RevokeFamily(const std::string& family_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   RevokeFamilyLocked(family_id);
   return absl::OkStatus();
 }
 
 absl::Status MemoryStore::RevokeGrant(const std::string& grant_id, int64_t remember_until) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   RevokeFamilyLocked(grant_id);
   int64_t& until = revoked_grants_[grant_id];
   until = std::max(until, remember_until);
@@ -142,7 +142,7 @@ absl::Status MemoryStore::RevokeGrant(const std::string& grant_id, int64_t remem
 }
 
 absl::StatusOr<bool> MemoryStore::IsGrantRevoked(const std::string& grant_id, int64_t now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = revoked_grants_.find(grant_id);
   return it != revoked_grants_.end() && it->second > now;
 }

@@ -3,8 +3,9 @@
 #define NAUTHERA_TOKENSERVER_STORE_MEMORY_STORE_H_
 
 #include <map>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
+#include "common/util/mutex.h"
 #include "tokenserver/store/one_time_store.h"
 
 namespace nauthera {
@@ -42,17 +43,17 @@ class MemoryStore : public OneTimeStore {
     std::string previous_response;
     bool revoked = false;
   };
-  void PurgeExpiredLocked(int64_t now);
-  void RevokeFamilyLocked(const std::string& family_id);
+  void PurgeExpiredLocked(int64_t now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RevokeFamilyLocked(const std::string& family_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  std::mutex mu_;
-  std::map<std::string, CodeEntry> codes_;
-  std::map<std::string, FamilyEntry> families_;
+  Mutex mu_;
+  std::map<std::string, CodeEntry> codes_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, FamilyEntry> families_ ABSL_GUARDED_BY(mu_);
   // Every token hash a family ever had -> family id (spent ones too, to detect reuse).
-  std::map<std::string, std::string> token_to_family_;
+  std::map<std::string, std::string> token_to_family_ ABSL_GUARDED_BY(mu_);
   // Revoked grant ids -> until when they are remembered.
-  std::map<std::string, int64_t> revoked_grants_;
-  int operations_ = 0;
+  std::map<std::string, int64_t> revoked_grants_ ABSL_GUARDED_BY(mu_);
+  int operations_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace nauthera

@@ -90,7 +90,7 @@ RedisClient::RedisClient(Options options) : options_(std::move(options)) {
 }
 
 RedisClient::~RedisClient() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (redisContext* context : idle_) redisFree(context);
   idle_.clear();
 }
@@ -112,7 +112,7 @@ void RedisClient::NoteDown(const std::string& error) {
 
 absl::StatusOr<redisContext*> RedisClient::Connect() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (std::chrono::steady_clock::now() < connect_not_before_) {
       return absl::UnavailableError(absl::StrCat("redis unavailable: ", last_connect_error_));
     }
@@ -150,7 +150,7 @@ absl::StatusOr<redisContext*> RedisClient::Connect() {
   std::string message =
       absl::StrCat("cannot connect to ", options_.url.Redacted(), ": ", error);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     connect_not_before_ = std::chrono::steady_clock::now() + options_.reconnect_backoff;
     last_connect_error_ = message;
   }
@@ -159,39 +159,41 @@ absl::StatusOr<redisContext*> RedisClient::Connect() {
 }
 
 absl::StatusOr<redisContext*> RedisClient::Acquire() {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (!released_.wait_for(lock, options_.timeout, [this] {
-        return !idle_.empty() || open_ < options_.pool_size;
-      })) {
-    return absl::UnavailableError("redis connection pool exhausted");
+  {
+    MutexLock lock(&mu_);
+    if (!released_.WaitWithTimeout(&mu_, absl::FromChrono(options_.timeout), [this] {
+          mu_.AssertHeld();
+          return !idle_.empty() || open_ < options_.pool_size;
+        })) {
+      return absl::UnavailableError("redis connection pool exhausted");
+    }
+    while (!idle_.empty()) {
+      redisContext* context = idle_.back();
+      idle_.pop_back();
+      if (!PeerClosed(context)) return context;
+      redisFree(context);  // closed by the server while idle: replace it
+      --open_;
+    }
+    ++open_;  // a slot for the connection made below, outside the lock
   }
-  while (!idle_.empty()) {
-    redisContext* context = idle_.back();
-    idle_.pop_back();
-    if (!PeerClosed(context)) return context;
-    redisFree(context);  // closed by the server while idle: replace it
-    --open_;
-  }
-  ++open_;
-  lock.unlock();
   auto context = Connect();
   if (!context.ok()) {
-    lock.lock();
+    MutexLock lock(&mu_);
     --open_;
-    released_.notify_one();
+    released_.Signal();
   }
   return context;
 }
 
 void RedisClient::Release(redisContext* context, bool healthy) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (healthy) {
     idle_.push_back(context);
   } else {
     redisFree(context);
     --open_;
   }
-  released_.notify_one();
+  released_.Signal();
 }
 
 absl::StatusOr<RedisValue> RedisClient::Run(redisContext* context,

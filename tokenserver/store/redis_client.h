@@ -7,14 +7,14 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "common/util/mutex.h"
 #include "tokenserver/store/redis_url.h"
 
 struct redisContext;
@@ -77,12 +77,12 @@ class RedisClient {
   void NoteDown(const std::string& error);
 
   Options options_;
-  std::mutex mu_;
-  std::condition_variable released_;
-  std::vector<redisContext*> idle_;
-  int open_ = 0;  // idle + in use
-  std::chrono::steady_clock::time_point connect_not_before_;
-  std::string last_connect_error_;
+  Mutex mu_;
+  CondVar released_;
+  std::vector<redisContext*> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle + in use
+  std::chrono::steady_clock::time_point connect_not_before_ ABSL_GUARDED_BY(mu_);
+  std::string last_connect_error_ ABSL_GUARDED_BY(mu_);
   std::atomic<int> up_{-1};  // -1 unknown, 0 down, 1 up
 };
 
