@@ -21,7 +21,7 @@ ALLOWED = {
     # common/: used by both programs, depends on neither.
     "common/util": [],
     "common/encoding": [],
-    "common/metrics": [],
+    "common/metrics": ["common/util"],
     "common/crypto": ["common/encoding"],
     "common/http": ["common/metrics", "common/util"],
     # controller/: API types and rules first, then what acts on them, then the program.

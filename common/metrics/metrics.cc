@@ -27,19 +27,19 @@ Metrics& Metrics::Global() {
 
 void Metrics::DefineCounter(absl::string_view name, absl::string_view help,
                             std::vector<std::string> labels) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   families_[std::string(name)] = Family{std::string(help), "counter", std::move(labels), {}, {}};
 }
 
 void Metrics::DefineGauge(absl::string_view name, absl::string_view help,
                           std::vector<std::string> labels) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   families_[std::string(name)] = Family{std::string(help), "gauge", std::move(labels), {}, {}};
 }
 
 void Metrics::DefineHistogram(absl::string_view name, absl::string_view help,
                               std::vector<std::string> labels, std::vector<double> buckets) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   families_[std::string(name)] =
       Family{std::string(help), "histogram", std::move(labels), std::move(buckets), {}};
 }
@@ -50,17 +50,17 @@ Metrics::Family* Metrics::Find(absl::string_view name) {
 }
 
 void Metrics::Increment(absl::string_view name, const LabelValues& labels, double by) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (Family* family = Find(name)) family->series[labels].value += by;
 }
 
 void Metrics::Set(absl::string_view name, const LabelValues& labels, double value) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (Family* family = Find(name)) family->series[labels].value = value;
 }
 
 void Metrics::Observe(absl::string_view name, const LabelValues& labels, double seconds) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   Family* family = Find(name);
   if (family == nullptr) return;
   Series& series = family->series[labels];
@@ -73,7 +73,7 @@ void Metrics::Observe(absl::string_view name, const LabelValues& labels, double 
 }
 
 std::string Metrics::Render() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::string out;
   for (const auto& [name, family] : families_) {
     absl::StrAppend(&out, "# HELP ", name, " ", family.help, "\n# TYPE ", name, " ", family.type,

@@ -6,11 +6,12 @@
 #include <atomic>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
+#include "common/util/mutex.h"
 
 namespace nauthera {
 
@@ -49,10 +50,10 @@ class Metrics {
     std::vector<double> bounds;
     std::map<LabelValues, Series> series;
   };
-  Family* Find(absl::string_view name);
+  Family* Find(absl::string_view name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  mutable std::mutex mu_;
-  std::map<std::string, Family, std::less<>> families_;
+  mutable Mutex mu_;
+  std::map<std::string, Family, std::less<>> families_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace nauthera
