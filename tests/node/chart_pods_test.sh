@@ -16,6 +16,8 @@
 #   kill       the leader controller's process SIGKILLed (the container restarts) and a token
 #              server Pod deleted: back to 2 + 2 Ready, credentials and keys unchanged, the
 #              first token still verifies, a new one is issued
+#   dns-late   new token server Pods started while DNS packets are dropped are Ready within
+#              15 s of DNS coming back (the issue's worst start order)
 #   teardown   node_stop leaves no process, mount, cgroup, network device or namespace
 # Prints PASS/FAIL per case with timings; exit 0 only if all pass. A machine that cannot run
 # a node (not root, no network namespaces, ...) is a FAIL with the reason: never a skip.
@@ -325,6 +327,49 @@ case_kill() {
   pass "kill (leader $lead SIGKILLed and restarted, token server $ts deleted and replaced: 2 + 2 Ready in $back ms; credentials and keys unchanged; first token verifies; new token issued; leader $(leader_pod))"
 }
 
+# dns-late: the issue's worst order. New token-server Pods start while every DNS packet to the
+# node's CoreDNS is dropped (as for a DNS Service that does not exist yet); DNS comes back
+# after DNS_OUTAGE_S; the first new Pod must be Ready within DNS_BOUND_S (its readiness probe
+# runs every 5 s). Before the fix in tokenserver/state/state_channel.h gRPC's resolver kept
+# such Pods unready for minutes.
+DNS_OUTAGE_S=40
+DNS_BOUND_S=15
+dns_rules() {  # -I | -D
+  node_run iptables "$1" INPUT -d "$NODE_IP" -p udp --dport 53 -j DROP &&
+    node_run iptables "$1" INPUT -d "$NODE_IP" -p tcp --dport 53 -j DROP
+}
+new_ready_tokenserver() {  # a Ready token server Pod not in $OLD_TS
+  local p
+  for p in $(ready_pods tokenserver); do [[ "$OLD_TS" == *" $p "* ]] || return 0; done
+  return 1
+}
+case_dns_late() {
+  OLD_TS=" $(all_pods tokenserver) "
+  dns_rules -I || { fail dns-late "iptables"; return; }
+  k rollout restart "deployment/$REL-tokenserver" -n "$NS" >/dev/null
+  local t; t=$(now_ms)
+  while (($(now_ms) - t < DNS_OUTAGE_S * 1000)); do
+    if new_ready_tokenserver; then dns_rules -D; fail dns-late "a new token server got Ready with no DNS"; return; fi
+    sleep 1
+  done
+  local started; started=$(k get pods -n "$NS" -l app.kubernetes.io/component=tokenserver -o name | wc -l)
+  ((started > 2)) || { dns_rules -D; fail dns-late "no new token server Pod started during the outage" "$(k get pods -n "$NS" -o wide)"; return; }
+  t=$(now_ms)
+  dns_rules -D
+  if ! wait_for 180 new_ready_tokenserver; then
+    fail dns-late "no new token server Ready within 180 s of DNS coming back" "$(k get pods -n "$NS" -o wide)"; return
+  fi
+  local lag=$(($(now_ms) - t))
+  node_run kubectl rollout status "deployment/$REL-tokenserver" -n "$NS" --timeout=120s >/dev/null ||
+    { fail dns-late "the rollout did not finish"; return; }
+  if ((lag > DNS_BOUND_S * 1000)); then
+    fail dns-late "the first new token server was Ready $lag ms after DNS came back (bound ${DNS_BOUND_S} s)"; return
+  fi
+  wait_for 30 get_token "$WORK/token3" && verifies "$WORK/token3" >/dev/null 2>&1 ||
+    { fail dns-late "no verified token after the rollout"; return; }
+  pass "dns-late (new token servers started with DNS dropped for ${DNS_OUTAGE_S} s: the first was Ready $lag ms after DNS came back, bound ${DNS_BOUND_S} s; rollout finished; token issued)"
+}
+
 t0=$(now_ms)
 if ! node_start "$WORK/node" 2>"$WORK/node-start.log"; then
   NODE_STARTED=1
@@ -333,7 +378,7 @@ fi
 NODE_STARTED=1
 tail -n 1 "$WORK/node-start.log"
 pass "node (Ready in $(_node_secs "$NODE_SETUP_MS") s; tools $((TOOLS_MS / 1000)) s)"
-for c in images install pods discovery rollout kill; do
+for c in images install pods discovery rollout kill dns-late; do
   run_case "$c"
 done
 echo "whole test $(( ($(now_ms) - t0) / 1000 )) s"
