@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   nauthera::SetLogComponent("tokenserver");
   nauthera::FlagSet flags(
       "nauthera-tokenserver serves Nauthera's OAuth2/OIDC endpoints from the controller's state.\n"
-      "  nauthera-tokenserver --controller=127.0.0.1:7070 --listen=http://127.0.0.1:8080");
+      "  nauthera-tokenserver --controller=unix:.state/state.sock --listen=http://127.0.0.1:8080");
   nauthera::TokenServerOptions options;
   nauthera::DeclareTokenServerFlags(&flags, &options);
   bool help = false;

@@ -112,8 +112,8 @@ absl::StatusOr<std::unique_ptr<ControllerApp>> ControllerApp::Start(
   LogInfo("controller started",
           {{"manifests", options.kubernetes() ? "(kubernetes)" : options.manifests},
            {"state_dir", options.kubernetes() ? "(kubernetes)" : options.state_dir},
-           {"issuer_url", options.issuer_url}, {"grpc_listen", options.grpc_listen},
-           {"grpc_tls", options.mutual_tls() ? "mutual" : "none (loopback)"},
+           {"issuer_url", options.issuer_url}, {"grpc_listen", app->grpc_server_->address()},
+           {"grpc_auth", options.mutual_tls() ? "mutual TLS" : "unix socket peer uid"},
            {"http_listen", options.http_listen},
            {"metrics_listen", options.metrics_listen.empty() ? "(none)" : options.metrics_listen}});
   return app;

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/http/http_server.h"
+#include "controller/app/grpc_server.h"
 #include "controller/app/options.h"
 #include "controller/keys/key_manager.h"
 #include "controller/keys/key_ring.h"
@@ -65,7 +66,7 @@ class ControllerApp {
   StateBroadcaster broadcaster_;
   std::unique_ptr<ControllerManager> manager_;
   std::unique_ptr<StateServiceImpl> service_;
-  std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<GrpcServer> grpc_server_;
   std::unique_ptr<HttpServer> http_server_;
   std::unique_ptr<HttpServer> metrics_server_;  // --metrics-listen
   std::atomic<bool> ready_{false};

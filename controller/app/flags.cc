@@ -50,14 +50,17 @@ struct Binding {
     set.String("issuer-url", &o.issuer_url,
                "the issuer, exactly as kube-apiserver's --oidc-issuer-url (required; https "
                "unless on loopback, e.g. http://127.0.0.1:8080)");
-    set.String("grpc-listen", &o.grpc_listen, "state stream for token servers");
+    set.String("grpc-listen", &o.grpc_listen,
+               "state stream for token servers (default: the Unix socket "
+               "<state-dir>/state.sock, only this user may connect); unix:/path, or "
+               "HOST:PORT with the three --grpc-tls flags (never plaintext TCP)");
     set.String("http-listen", &o.http_listen, "/healthz /readyz /metrics /status /keys (loopback)");
     set.String("metrics-listen", &o.metrics_listen,
                "optional: /healthz /readyz /metrics only, on any address (probes, Prometheus), "
                "e.g. http://0.0.0.0:9090");
     set.String("grpc-tls-cert", &o.grpc_tls_cert,
                "mutual TLS for the state stream: the server certificate (PEM); the three "
-               "--grpc-tls flags go together and are required off loopback");
+               "--grpc-tls flags go together and need a TCP --grpc-listen=HOST:PORT");
     set.String("grpc-tls-key", &o.grpc_tls_key, "mutual TLS: the server's private key (PEM)");
     set.String("grpc-client-ca", &o.grpc_client_ca,
                "mutual TLS: the CA of token servers' client certificates (PEM)");

@@ -1,5 +1,5 @@
 // Command-line flags of nauthera-controller (kebab-case, as the README and scripts use them):
-//   --manifests=DIR  --state-dir=DIR  --issuer-url=URL  --grpc-listen=HOST:PORT
+//   --manifests=DIR  --state-dir=DIR  --issuer-url=URL  --grpc-listen=unix:PATH|HOST:PORT
 //   --http-listen=URL  --grpc-tls-cert=PEM  --grpc-tls-key=PEM  --grpc-client-ca=PEM
 //   --poll-interval=500ms  --jwks-max-age=SECONDS  --help
 // Both "--flag=value" and "--flag value" are accepted.

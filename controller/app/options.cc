@@ -1,22 +1,35 @@
 #include "controller/app/options.h"
 
+#include <unistd.h>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/util/url.h"
 
 namespace nauthera::controller {
 
-bool IsLoopbackListenAddress(const std::string& address) {
-  if (absl::StartsWith(address, "unix:")) return true;  // a socket file is local by nature
-  std::string host = address;
-  if (!host.empty() && host[0] == '[') {
-    size_t close = host.find(']');
-    host = close == std::string::npos ? "" : host.substr(1, close - 1);
-  } else {
-    size_t colon = host.rfind(':');
-    if (colon != std::string::npos) host = host.substr(0, colon);
-  }
-  return IsLoopbackHost(host);
+namespace {
+
+std::string Absolute(const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  char cwd[4096];
+  if (::getcwd(cwd, sizeof(cwd)) == nullptr) return path;
+  return absl::StrCat(cwd, "/", absl::StripPrefix(path, "./"));
+}
+
+}  // namespace
+
+std::string StateListenAddress(const ControllerOptions& options) {
+  if (!options.grpc_listen.empty()) return options.grpc_listen;
+  return absl::StrCat("unix:", Absolute(options.state_dir), "/", kStateSocketName);
+}
+
+std::string UnixSocketPath(const std::string& address) {
+  absl::string_view rest = address;
+  if (!absl::ConsumePrefix(&rest, "unix:")) return "";
+  if (absl::StartsWith(rest, "//")) rest.remove_prefix(2);  // unix:///abs/path
+  return rest.empty() ? "" : Absolute(std::string(rest));
 }
 
 RotationSettings RotationSettingsFrom(const ControllerOptions& options) {
@@ -27,6 +40,46 @@ RotationSettings RotationSettingsFrom(const ControllerOptions& options) {
   settings.jwks_max_age_seconds = options.jwks_max_age_seconds;
   return settings;
 }
+
+namespace {
+
+// The state stream hands out the signing key, the session/CSRF key, password hashes and
+// secret HMACs: it is served only to a peer the kernel (a Unix socket's peer credentials) or
+// a certificate (mutual TLS) vouches for, never on plaintext TCP, loopback included (any
+// process of any user on the machine can connect to 127.0.0.1).
+absl::Status ValidateStateListen(const ControllerOptions& options, bool mutual_tls) {
+  std::string address = StateListenAddress(options);
+  bool unix_socket = absl::StartsWith(address, "unix:");
+  if (absl::StartsWith(address, "unix-abstract:")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--grpc-listen=", address, ": an abstract socket has no file permissions, so any "
+        "local user could read the state stream; leave --grpc-listen out (the socket "
+        "<state-dir>/state.sock) or give unix:/path"));
+  }
+  if (unix_socket && UnixSocketPath(address).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--grpc-listen=", address,
+                                                   " names no socket path: unix:/path"));
+  }
+  if (unix_socket && mutual_tls) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--grpc-tls-cert, --grpc-tls-key and --grpc-client-ca are for a TCP --grpc-listen, "
+        "and the state stream is on the Unix socket ", UnixSocketPath(address),
+        " (authenticated by its peer's user id): give --grpc-listen=HOST:PORT for mutual "
+        "TLS, or drop the TLS flags"));
+  }
+  if (!unix_socket && !mutual_tls) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--grpc-listen=", address, " is plaintext TCP: the state stream carries the "
+        "signing key and password hashes, and any process on this machine can connect to "
+        "a TCP port, loopback included. Leave --grpc-listen out to serve it on the Unix "
+        "socket <state-dir>/", kStateSocketName, " (only this user may connect; token "
+        "servers dial --controller=unix:<state-dir>/", kStateSocketName, "), or give "
+        "--grpc-tls-cert, --grpc-tls-key and --grpc-client-ca for mutual TLS"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::Status ValidateOptions(const ControllerOptions& options) {
   auto refuse = [](absl::string_view why) { return absl::InvalidArgumentError(why); };
@@ -64,12 +117,8 @@ absl::Status ValidateOptions(const ControllerOptions& options) {
                   "TLS: the server's certificate and key, and the CA that signs token servers' "
                   "client certificates)");
   }
-  if (tls_files == 0 && !IsLoopbackListenAddress(options.grpc_listen)) {
-    return refuse(absl::StrCat(
-        "--grpc-listen=", options.grpc_listen,
-        " is not a loopback address: controller <-> token server traffic must be mutual TLS "
-        "outside local mode; set --grpc-tls-cert, --grpc-tls-key and --grpc-client-ca, or "
-        "listen on 127.0.0.1"));
+  if (absl::Status stream = ValidateStateListen(options, tls_files == 3); !stream.ok()) {
+    return stream;
   }
   absl::StatusOr<Url> http = ParseUrl(options.http_listen);
   if (!http.ok() || http->scheme != "http" || !IsLoopbackHost(http->host)) {

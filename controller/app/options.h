@@ -27,7 +27,10 @@ struct ControllerOptions {
   absl::Duration lease_duration = absl::Seconds(15);
   std::string state_dir = ".state"; // --state-dir
   std::string issuer_url;           // --issuer-url
-  std::string grpc_listen = "127.0.0.1:7070";
+  // The state stream (it carries the signing key and password hashes): "" = the Unix socket
+  // <state-dir>/state.sock, only this user's (controller/sync/state_socket.h);
+  // unix:/path = a socket elsewhere, same checks; HOST:PORT = TCP, with mutual TLS only.
+  std::string grpc_listen;
   std::string http_listen = "http://127.0.0.1:7071";
   // Optional second listener with only /healthz, /readyz and /metrics (no client ids), for
   // kubelet probes and Prometheus, on any address, e.g. http://0.0.0.0:9090. "" = none.
@@ -48,8 +51,15 @@ struct ControllerOptions {
   bool kubernetes() const { return !kubeconfig.empty() || in_cluster; }
 };
 
-// True for "127.0.0.1:7070", "localhost:7070", "[::1]:7070" and unix: sockets.
-bool IsLoopbackListenAddress(const std::string& address);
+// The state socket's file name in the state folder.
+inline constexpr char kStateSocketName[] = "state.sock";
+
+// Where the state stream is served: --grpc-listen, or unix:<absolute state-dir>/state.sock.
+std::string StateListenAddress(const ControllerOptions& options);
+
+// The absolute socket path of a "unix:PATH" or "unix://ABSOLUTE" address (a relative PATH is
+// taken from the working folder); "" for any other address.
+std::string UnixSocketPath(const std::string& address);
 
 // The rotation settings the flags describe.
 RotationSettings RotationSettingsFrom(const ControllerOptions& options);

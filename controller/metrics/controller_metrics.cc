@@ -10,6 +10,8 @@ void DefineControllerMetrics() {
   m.DefineGauge(metric::kSubscribers, "Token servers subscribed to the state stream.");
   m.DefineCounter(metric::kStateAcks, "States a token server applied.", {"node_id"});
   m.DefineCounter(metric::kStateNacks, "States a token server refused.", {"node_id"});
+  m.DefineCounter(metric::kStatePeersRefused,
+                  "Connections to the state socket refused: the peer runs as another user.");
   m.DefineCounter(metric::kReconciles, "Reconcile passes, by result.", {"result"});
   m.DefineHistogram(metric::kReconcileSeconds, "Duration of a reconcile pass.", {},
                     {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5});

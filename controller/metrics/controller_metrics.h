@@ -12,6 +12,8 @@ namespace metric {
 inline constexpr absl::string_view kSubscribers = "nauthera_controller_subscribers";
 inline constexpr absl::string_view kStateAcks = "nauthera_controller_state_acks_total";
 inline constexpr absl::string_view kStateNacks = "nauthera_controller_state_nacks_total";
+inline constexpr absl::string_view kStatePeersRefused =
+    "nauthera_controller_state_peers_refused_total";
 inline constexpr absl::string_view kReconciles = "nauthera_controller_reconciles_total";
 inline constexpr absl::string_view kReconcileSeconds = "nauthera_controller_reconcile_seconds";
 inline constexpr absl::string_view kObjects = "nauthera_controller_objects";

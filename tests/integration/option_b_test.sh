@@ -45,14 +45,17 @@ mkdir -p "$STATE" "$LOGS" "$RUN" "$WORK/cases" "$WORK/tmp"
 cp -r "$ROOT/examples/quickstart" "$MANIFESTS"
 cp -r "$ROOT/examples/quickstart" "$PRISTINE"
 
-GRPC_PORT=$(free_port); CTRL_PORT=$(free_port); TS_PORT=$(free_port); METRICS_PORT=$(free_port)
+CTRL_PORT=$(free_port); TS_PORT=$(free_port); METRICS_PORT=$(free_port)
+# The state stream: the controller's Unix socket in its state folder (never plaintext TCP).
+SOCKET="$STATE/state.sock"
+PROBE="$BUILD_DIR/tests/controller/state_stream_probe"
 ISSUER="http://127.0.0.1:$TS_PORT"
 CTRL_URL="http://127.0.0.1:$CTRL_PORT"
 SECRET_FILE="$STATE/secrets/ci-cd/ci-deployer-credentials.yaml"
 SA_EMAIL="ci-deployer@ci-cd.svc"
 export ISSUER   # the guide's commands below use $ISSUER in place of https://auth.example.com
 
-echo "option_b_test: work dir $WORK (logs in $LOGS), issuer $ISSUER, gRPC $GRPC_PORT, controller $CTRL_URL"
+echo "option_b_test: work dir $WORK (logs in $LOGS), issuer $ISSUER, state socket $SOCKET, controller $CTRL_URL"
 
 # ---------------------------------------------------------------------------------------
 # Processes
@@ -61,7 +64,7 @@ start_controller() {
   # Rotation settings short enough for the rotation case: a new key is in the JWKS for 5 s
   # (twice the 2 s JWKS max-age) before it signs.
   "$CONTROLLER" --manifests="$MANIFESTS" --state-dir="$STATE" --issuer-url="$ISSUER" \
-    --grpc-listen="127.0.0.1:$GRPC_PORT" --http-listen="$CTRL_URL" \
+    --http-listen="$CTRL_URL" \
     --jwks-max-age=2 --key-publish-ahead=5s --key-rotation-period=0 \
     --metrics-listen="http://0.0.0.0:$METRICS_PORT" \
     >>"$LOGS/controller.log" 2>&1 </dev/null &
@@ -72,7 +75,7 @@ start_controller() {
 }
 
 start_tokenserver() {
-  "$TOKENSERVER" --controller="127.0.0.1:$GRPC_PORT" --listen="$ISSUER" --threads=2 \
+  "$TOKENSERVER" --controller="unix:$SOCKET" --listen="$ISSUER" --threads=2 \
     >>"$LOGS/tokenserver.log" 2>&1 </dev/null &
   local pid=$!
   disown "$pid"
@@ -552,6 +555,55 @@ case_metrics_listener() {
   ss -ltn "sport = :$METRICS_PORT" | grep -q '0.0.0.0' || fail "--metrics-listen is not bound to 0.0.0.0"
 }
 
+refused_peers() {
+  curl -sf --max-time 2 "$CTRL_URL/metrics" \
+    | awk '$1 == "nauthera_controller_state_peers_refused_total" { print $2 + 0 }'
+}
+
+# The state stream hands out the signing key, the session key and password hashes: only this
+# user's processes may read it (issue 10, "local-mode state stream open to any local process").
+case_state_stream_private() {
+  local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups) work_mode before out
+  [[ -S "$SOCKET" ]] || fail "no state socket at $SOCKET"
+  [[ "$(stat -c %a "$STATE")" == 700 ]] || fail "state folder is mode $(stat -c %a "$STATE"), want 700"
+  [[ "$(stat -c %a "$SOCKET")" == 600 ]] || fail "state socket is mode $(stat -c %a "$SOCKET"), want 600"
+  "$PROBE" "unix:$SOCKET" >"$CASE_DIR/own" 2>&1 || fail "this user got no state: $(cat "$CASE_DIR/own")"
+  if ((EUID != 0)); then
+    echo "    (not root: the other-user probes need setpriv as root; checked modes only)" >&2
+  else
+    # Another user, modes as made: the kernel refuses (the folder cannot be entered).
+    if "${as_nobody[@]}" "$PROBE" "unix:$SOCKET" >"$CASE_DIR/nobody" 2>&1; then
+      fail "uid 65534 received the state: $(cat "$CASE_DIR/nobody")"
+    fi
+    # Modes loosened by hand: the peer-credential check still refuses, logs and counts.
+    before=$(refused_peers); work_mode=$(stat -c %a "$WORK")
+    chmod 711 "$WORK" "$STATE"; chmod 666 "$SOCKET"
+    if "${as_nobody[@]}" "$PROBE" "unix:$SOCKET" >"$CASE_DIR/nobody-loosened" 2>&1; then
+      chmod 700 "$STATE"; chmod 600 "$SOCKET"; chmod "$work_mode" "$WORK"
+      fail "uid 65534 received the state through a 0666 socket: $(cat "$CASE_DIR/nobody-loosened")"
+    fi
+    chmod 700 "$STATE"; chmod 600 "$SOCKET"; chmod "$work_mode" "$WORK"
+    grep -q '"msg":"state stream peer refused: it runs as another user than the controller".*"peer_uid":"65534"' \
+      "$LOGS/controller.log" || fail "no structured log line for the refused peer"
+    [[ "$(refused_peers)" == $((before + 1)) ]] \
+      || fail "nauthera_controller_state_peers_refused_total is $(refused_peers), want $((before + 1))"
+  fi
+  # Plaintext TCP is refused at start, by both programs, saying what to do instead.
+  if out=$("$CONTROLLER" --manifests="$MANIFESTS" --state-dir="$WORK/tmp/tcp-state" \
+      --issuer-url="$ISSUER" --grpc-listen="127.0.0.1:$(free_port)" \
+      --http-listen="http://127.0.0.1:$(free_port)" 2>&1 </dev/null); then
+    fail "the controller started with a plaintext TCP --grpc-listen"
+  fi
+  [[ "$out" == *"is plaintext TCP"*"Leave --grpc-listen out to serve it on the Unix socket"* ]] \
+    || fail "the controller's refusal does not say what to do: $out"
+  if out=$("$TOKENSERVER" --controller="127.0.0.1:$(free_port)" \
+      --listen="http://127.0.0.1:$(free_port)" 2>&1 </dev/null); then
+    fail "the token server started with a plaintext TCP --controller"
+  fi
+  [[ "$out" == *"is plaintext TCP"*"--controller=unix:<state-dir>/state.sock"* ]] \
+    || fail "the token server's refusal does not say what to do: $out"
+}
+
 case_malformed_manifest() {
   local secret_before found
   secret_before=$(client_secret)
@@ -632,6 +684,7 @@ run_case "controller restarted -> same client_secret, same kid, old token verifi
 run_case "controller restarted -> token server resumes the stream (new SA gets tokens)" case_stream_resumes_after_restart
 run_case "malformed manifests -> file and object named, everything else unaffected" case_malformed_manifest
 run_case "--metrics-listen: probes and metrics on any address, no /status or /keys" case_metrics_listener
+run_case "state stream: 0600 socket in a 0700 folder; another uid gets nothing (logged, counted); plaintext TCP refused" case_state_stream_private
 run_case "key rotation asked for: published 5 s before signing, old tokens still verify" case_key_rotation_asked_for
 
 echo

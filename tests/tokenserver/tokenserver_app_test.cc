@@ -10,6 +10,9 @@ TEST_CASE("a token server that cannot start says why and tears down what it made
       {"shutdown delay out of range",
        [](TokenServerOptions* o) { o->shutdown_delay = "20m"; }},
       {"plain http off loopback", [](TokenServerOptions* o) { o->listen = "http://10.0.0.1:80"; }},
+      // The state stream carries the signing key: never plaintext TCP, loopback included.
+      {"state from plaintext TCP on loopback",
+       [](TokenServerOptions* o) { o->controller = "127.0.0.1:7070"; }},
       // Refused after the state client exists: its listener cannot be made.
       {"listen address not an IP", [](TokenServerOptions* o) { o->listen = "http://nohost:0"; }},
       {"https without a certificate",
@@ -17,7 +20,7 @@ TEST_CASE("a token server that cannot start says why and tears down what it made
   }));
   CAPTURE(name);
   TokenServerOptions options;
-  options.controller = "127.0.0.1:1";
+  options.controller = "unix:/nonexistent/state.sock";
   options.listen = "http://127.0.0.1:0";
   change(&options);
   auto app = TokenServerApp::Start(options);  // a crash here ends the test binary

@@ -10,7 +10,10 @@
 namespace nauthera {
 
 void DeclareTokenServerFlags(FlagSet* flags, TokenServerOptions* o) {
-  flags->String("controller", &o->controller, "The controller's state stream, host:port");
+  flags->String("controller", &o->controller,
+                "The controller's state stream: unix:<state-dir>/state.sock (local mode), or "
+                "HOST:PORT with --grpc-tls-ca/--grpc-tls-cert/--grpc-tls-key (never "
+                "plaintext TCP)");
   flags->String("listen", &o->listen,
                 "Where to serve OAuth2/OIDC: http://HOST:PORT (loopback only) or "
                 "https://HOST:PORT");

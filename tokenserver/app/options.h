@@ -14,7 +14,9 @@
 namespace nauthera {
 
 struct TokenServerOptions {
-  std::string controller = "127.0.0.1:7070";
+  // The controller's state stream: its Unix socket (the controller's default, relative to
+  // the working folder like its --state-dir=.state), or HOST:PORT with mutual TLS.
+  std::string controller = "unix:.state/state.sock";
   std::string listen = "http://127.0.0.1:8080";
   // /healthz, /readyz and /metrics for probes and Prometheus; "" = none (never on --listen).
   std::string metrics_listen;

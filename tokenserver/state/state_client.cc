@@ -9,7 +9,7 @@
 #include "common/crypto/random.h"
 #include "common/metrics/metrics.h"
 #include "common/util/log.h"
-#include "common/util/url.h"
+#include "tokenserver/state/controller_address.h"
 #include "tokenserver/state/state_channel.h"
 
 namespace nauthera {
@@ -23,13 +23,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return buffer.str();
 }
 
-bool IsLoopbackAddress(absl::string_view address) {
-  size_t colon = address.rfind(':');
-  absl::string_view host = address.substr(0, colon);
-  if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
-  return IsLoopbackHost(host);
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<StateClient>> StateClient::Create(
@@ -37,6 +30,9 @@ absl::StatusOr<std::unique_ptr<StateClient>> StateClient::Create(
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   int set = !options.tls_ca_file.empty() + !options.tls_cert_file.empty() +
             !options.tls_key_file.empty();
+  absl::StatusOr<ControllerAddress> address =
+      ParseControllerAddress(options.controller_address, set == 3);
+  if (!address.ok()) return address.status();
   if (set == 3) {
     grpc::SslCredentialsOptions ssl;
     auto ca = ReadFile(options.tls_ca_file);
@@ -50,33 +46,30 @@ absl::StatusOr<std::unique_ptr<StateClient>> StateClient::Create(
     ssl.pem_private_key = *key;
     credentials = grpc::SslCredentials(ssl);
   } else if (set == 0) {
-    if (!IsLoopbackAddress(options.controller_address)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "controller ", options.controller_address,
-          " is not on loopback: controller <-> token server traffic must be mutual TLS; set "
-          "--grpc-tls-ca, --grpc-tls-cert and --grpc-tls-key"));
-    }
+    // Only for a Unix socket (ParseControllerAddress refuses plaintext TCP): the kernel
+    // vouches for both ends (the controller checks our uid, we check the socket's owner).
     credentials = grpc::InsecureChannelCredentials();
   } else {
     return absl::InvalidArgumentError(
         "--grpc-tls-ca, --grpc-tls-cert and --grpc-tls-key must be given together");
   }
   grpc::ChannelArguments args = StateChannelArguments();
-  std::string target = options.controller_address;
+  std::string target = address->target;
   auto make_channel = [target, credentials, args]() {
     return grpc::CreateCustomChannel(target, credentials, args);
   };
   auto channel = make_channel();
   std::unique_ptr<StateClient> client(
-      new StateClient(std::move(channel), options.node_id, holder));
+      new StateClient(std::move(channel), address->socket_path, options.node_id, holder));
   client->make_channel_ = std::move(make_channel);
   return client;
 }
 
-StateClient::StateClient(std::shared_ptr<grpc::Channel> channel, std::string node_id,
-                         StateHolder* holder)
+StateClient::StateClient(std::shared_ptr<grpc::Channel> channel, std::string socket_path,
+                         std::string node_id, StateHolder* holder)
     : channel_(channel),
       stub_(v1::StateService::NewStub(channel)),
+      socket_path_(std::move(socket_path)),
       node_id_(std::move(node_id)), holder_(holder) {
   Metrics& m = Metrics::Global();
   m.DefineGauge("nauthera_tokenserver_controller_connected",
@@ -136,7 +129,23 @@ bool StateClient::ShouldLogDialFailure() {
   return true;
 }
 
+bool StateClient::SocketTrusted() {
+  if (socket_path_.empty()) return true;  // TCP: mutual TLS authenticates the controller
+  absl::Status trusted = CheckControllerSocket(socket_path_);
+  if (trusted.ok()) return true;
+  if (!stopping_ && ShouldLogDialFailure()) {
+    bool absent = absl::IsNotFound(trusted);
+    LogWarning(absent ? "cannot reach the controller: its socket is not there (yet)"
+                      : "refusing the controller socket: it may not be the controller's",
+               {{"error", std::string(trusted.message())},
+                {"serving", holder_->Get() ? "the last good state" : "nothing (not ready)"}});
+  }
+  return false;
+}
+
 bool StateClient::RunStream() {
+  // 0. A Unix socket is dialled only while it is the controller's (owner and folder checked).
+  if (!SocketTrusted()) return false;
   // Drive the connection ourselves: with no call in flight only gRPC's backup poller (every
   // 5 s) would move a TCP + TLS handshake forward. WaitForConnected polls the channel.
   if (!channel_->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(2))) {

@@ -23,9 +23,10 @@
 namespace nauthera {
 
 struct StateClientOptions {
-  std::string controller_address;  // "127.0.0.1:7070"
+  // "unix:/abs/state.sock", or HOST:PORT with mutual TLS (controller_address.h).
+  std::string controller_address;
   std::string node_id;
-  // All three set: mutual TLS. All empty: plaintext (loopback only; checked by Create).
+  // All three set: mutual TLS (TCP only). All empty: a Unix socket (checked by Create).
   std::string tls_ca_file;
   std::string tls_cert_file;
   std::string tls_key_file;
@@ -42,8 +43,11 @@ class StateClient {
   bool connected() const { return connected_.load(); }
 
  private:
-  StateClient(std::shared_ptr<grpc::Channel> channel, std::string node_id, StateHolder* holder);
+  StateClient(std::shared_ptr<grpc::Channel> channel, std::string socket_path,
+              std::string node_id, StateHolder* holder);
   void Run();
+  // True for TCP, and for a socket CheckControllerSocket accepts (logs why not, rate-limited).
+  bool SocketTrusted();
   // One stream from dial to end; returns whether any state was received.
   bool RunStream();
   bool ShouldLogDialFailure();
@@ -56,6 +60,7 @@ class StateClient {
   std::unique_ptr<v1::StateService::Stub> stub_;
   std::function<std::shared_ptr<grpc::Channel>()> make_channel_;  // a new channel_, same target
   std::chrono::steady_clock::time_point channel_created_ = std::chrono::steady_clock::now();
+  std::string socket_path_;  // "" for TCP
   std::string node_id_;
   StateHolder* holder_;
   std::atomic<bool> stopping_{false};
