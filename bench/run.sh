@@ -144,14 +144,20 @@ start_nauthera() { # start_nauthera TARGET BUILD_DIR
   local t=$1 dir=$2 w="$WORK/$1" grpc ctrl port secret cid csecret
   mkdir -p "$w"
   cp -r "$ROOT/examples/quickstart" "$w/manifests"
-  grpc=$(free_port); ctrl=$(free_port); port=$(free_port)
+  ctrl=$(free_port); port=$(free_port)
   NA_URL[$t]="http://127.0.0.1:$port"
+  # The state stream is the controller's Unix socket in its state folder; a --before build
+  # older than that (its --help names no state.sock) still takes a loopback TCP port.
+  local grpc_listen=() controller="unix:$w/state/state.sock"
+  if ! "$dir/controller/nauthera-controller" --help 2>&1 | grep -q state.sock; then
+    grpc=$(free_port); grpc_listen=(--grpc-listen="127.0.0.1:$grpc"); controller="127.0.0.1:$grpc"
+  fi
   "$dir/controller/nauthera-controller" --manifests="$w/manifests" --state-dir="$w/state" \
-    --issuer-url="${NA_URL[$t]}" --grpc-listen="127.0.0.1:$grpc" \
+    --issuer-url="${NA_URL[$t]}" "${grpc_listen[@]}" \
     --http-listen="http://127.0.0.1:$ctrl" >"$w/controller.log" 2>&1 </dev/null &
   CTRL_PID[$t]=$!; PIDS+=("${CTRL_PID[$t]}")
   wait_http "http://127.0.0.1:$ctrl/readyz" 30 "${CTRL_PID[$t]}"
-  "$dir/tokenserver/nauthera-tokenserver" --controller="127.0.0.1:$grpc" \
+  "$dir/tokenserver/nauthera-tokenserver" --controller="$controller" \
     --listen="${NA_URL[$t]}" --threads=2 >"$w/tokenserver.log" 2>&1 </dev/null &
   NA_PID[$t]=$!; PIDS+=("${NA_PID[$t]}")
   wait_http "${NA_URL[$t]}/readyz" 30 "${NA_PID[$t]}"

@@ -12,7 +12,8 @@
 #        scripts/run-local.sh status   print the status table
 # Environment (optional): NAUTHERA_MANIFESTS (default examples/quickstart),
 #   NAUTHERA_STATE (default .state), NAUTHERA_PORT (token server, 8080),
-#   NAUTHERA_GRPC_PORT (7070), NAUTHERA_CONTROLLER_PORT (controller HTTP, 7071).
+#   NAUTHERA_CONTROLLER_PORT (controller HTTP, 7071). The state stream between the two is the
+#   Unix socket $NAUTHERA_STATE/state.sock (0600 in the 0700 state folder; no TCP port).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +23,6 @@ source "$ROOT/scripts/lib/common.sh"
 MANIFESTS="${NAUTHERA_MANIFESTS:-$ROOT/examples/quickstart}"
 STATE="${NAUTHERA_STATE:-$ROOT/.state}"
 PORT="${NAUTHERA_PORT:-8080}"
-GRPC_PORT="${NAUTHERA_GRPC_PORT:-7070}"
 CTRL_PORT="${NAUTHERA_CONTROLLER_PORT:-7071}"
 ISSUER="http://127.0.0.1:$PORT"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
@@ -68,12 +68,13 @@ esac
 "$ROOT/scripts/build.sh" nauthera-controller nauthera-tokenserver
 
 # 2. Stop what a previous run left, then check that the ports are ours to take.
-mkdir -p "$STATE" "$LOGS"
+mkdir -p "$STATE"; chmod 700 "$STATE"   # it holds the signing key and the state socket
+mkdir -p "$LOGS"
 stop_all
-for p in "$PORT" "$GRPC_PORT" "$CTRL_PORT"; do
+for p in "$PORT" "$CTRL_PORT"; do
   if port_in_use "$p"; then
     echo "run-local: 127.0.0.1:$p is taken by another program; free it or set" \
-         "NAUTHERA_PORT / NAUTHERA_GRPC_PORT / NAUTHERA_CONTROLLER_PORT" >&2
+         "NAUTHERA_PORT / NAUTHERA_CONTROLLER_PORT" >&2
     exit 1
   fi
 done
@@ -81,7 +82,7 @@ done
 # 3. Start the controller, then the token server. setsid detaches them from this shell so
 # they keep running after it exits.
 setsid "$CONTROLLER" --manifests="$MANIFESTS" --state-dir="$STATE" --issuer-url="$ISSUER" \
-  --grpc-listen="127.0.0.1:$GRPC_PORT" --http-listen="http://127.0.0.1:$CTRL_PORT" \
+  --http-listen="http://127.0.0.1:$CTRL_PORT" \
   >>"$LOGS/controller.log" 2>&1 </dev/null &
 CTRL_PID=$!
 echo "controller $CTRL_PID" >"$PIDS"
@@ -91,7 +92,7 @@ if ! wait_http "http://127.0.0.1:$CTRL_PORT/readyz" 30 "$CTRL_PID"; then
   stop_all; exit 1
 fi
 
-setsid "$TOKENSERVER" --controller="127.0.0.1:$GRPC_PORT" --listen="$ISSUER" \
+setsid "$TOKENSERVER" --controller="unix:$STATE/state.sock" --listen="$ISSUER" \
   >>"$LOGS/tokenserver.log" 2>&1 </dev/null &
 TS_PID=$!
 echo "tokenserver $TS_PID" >>"$PIDS"
@@ -118,7 +119,7 @@ Nauthera is running in local mode.
                    ci-deployer: $REL_SECRET
   Signing keys:    $REL_STATE/keys/nauthera-signing-keys.yaml
   Logs:            $LOGS/controller.log, $LOGS/tokenserver.log
-  Controller:      pid $CTRL_PID, http://127.0.0.1:$CTRL_PORT/status, gRPC 127.0.0.1:$GRPC_PORT
+  Controller:      pid $CTRL_PID, http://127.0.0.1:$CTRL_PORT/status, state stream $REL_STATE/state.sock
   Token server:    pid $TS_PID
 
 Status ($REL_STATE/status.txt):

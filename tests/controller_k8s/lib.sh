@@ -99,15 +99,16 @@ make_identity() {
   KUBECONFIG="$kc" kubectl config use-context c >/dev/null
 }
 
-# start_controller NAME SA [extra flags]: sets ${NAME}_PID, ${NAME}_GRPC, ${NAME}_HTTP.
+# start_controller NAME SA [extra flags]: sets ${NAME}_PID, ${NAME}_GRPC (the state stream's
+# address, unix:<socket> in $WORK/NAME.grpc/), ${NAME}_HTTP.
 # --namespace=nauthera-system unless the extra flags name another.
 start_controller() {
   local name="$1" sa="$2"; shift 2
   local grpc http ns=(--namespace=nauthera-system) flag
   for flag in "$@"; do [[ "$flag" == --namespace=* ]] && ns=(); done
-  grpc=$(free_port); http=$(free_port)
+  grpc="unix:$WORK/$name.grpc/state.sock"; http=$(free_port)
   "$CONTROLLER" --kubeconfig="$WORK/$sa.kubeconfig" "${ns[@]}" \
-    --issuer-url="$ISSUER" --grpc-listen="127.0.0.1:$grpc" \
+    --issuer-url="$ISSUER" --grpc-listen="$grpc" \
     --http-listen="http://127.0.0.1:$http" "$@" >>"$WORK/$name.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
@@ -116,10 +117,10 @@ start_controller() {
   printf -v "${name}_HTTP" '%s' "$http"
 }
 stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
-# start_tokenserver GRPC_PORT: a token server on $ISSUER fed by the controller at GRPC_PORT;
-# sets TS_PID; waits until it is ready.
+# start_tokenserver ADDRESS: a token server on $ISSUER fed by the controller at ADDRESS (a
+# ${NAME}_GRPC); sets TS_PID; waits until it is ready.
 start_tokenserver() {
-  "$TOKENSERVER" --controller="127.0.0.1:$1" --listen="$ISSUER" >>"$WORK/ts.log" 2>&1 &
+  "$TOKENSERVER" --controller="$1" --listen="$ISSUER" >>"$WORK/ts.log" 2>&1 &
   TS_PID=$!; PIDS+=("$TS_PID")
   wait_for 30 curl -sf "$ISSUER/readyz"
 }

@@ -413,7 +413,7 @@ def setup(build, work):
     os.makedirs(state)
     os.makedirs(logs)
     cert, key, ctx = make_cert(work)
-    grpc, ctrl, metrics, ts_http, ts_https, ts_limited = (free_port() for _ in range(6))
+    ctrl, metrics, ts_http, ts_https, ts_limited = (free_port() for _ in range(5))
     controller_flags = supported_flags(controller_bin, timeout_flags())
     token_flags = supported_flags(token_bin, timeout_flags())
     limited_flags = supported_flags(token_bin, timeout_flags(idle=30) +
@@ -432,12 +432,13 @@ def setup(build, work):
 
     ctrl_p, _ = program("controller-http", [
         controller_bin, f"--manifests={manifests}", f"--state-dir={state}",
-        f"--issuer-url=http://{HOST}:{ts_http}", f"--grpc-listen={HOST}:{grpc}",
+        f"--issuer-url=http://{HOST}:{ts_http}",
         f"--http-listen=http://{HOST}:{ctrl}", f"--metrics-listen=http://{HOST}:{metrics}",
         *controller_flags], ctrl, "controller")
     metrics_l = Listener("controller-metrics", "controller", metrics, ctrl_p)
     listeners["controller-metrics"] = metrics_l
-    token = [token_bin, f"--controller={HOST}:{grpc}", "--threads=2"]
+    # The state stream: the controller's Unix socket in its state folder (never plaintext TCP).
+    token = [token_bin, f"--controller=unix:{os.path.join(state, 'state.sock')}", "--threads=2"]
     program("tokenserver-http", token + [f"--listen=http://{HOST}:{ts_http}", *token_flags],
             ts_http, "tokenserver")
     program("tokenserver-https", token + [f"--listen=https://{HOST}:{ts_https}",

@@ -59,7 +59,7 @@ LOGS="$WORK/logs"
 mkdir -p "$STATE" "$LOGS"
 cp -r "$QUICKSTART" "$MANIFESTS"
 
-GRPC_PORT=$(free_port); CTRL_PORT=$(free_port); TS_PORT=$(free_port)
+CTRL_PORT=$(free_port); TS_PORT=$(free_port)
 ISSUER="http://127.0.0.1:$TS_PORT"
 CTRL_URL="http://127.0.0.1:$CTRL_PORT"
 KUBECTL_SECRET="$STATE/secrets/nauthera-system/kubectl-credentials.yaml"
@@ -171,13 +171,13 @@ cleanup() {
 trap cleanup EXIT
 
 "$CONTROLLER" --manifests="$MANIFESTS" --state-dir="$STATE" --issuer-url="$ISSUER" \
-  --grpc-listen="127.0.0.1:$GRPC_PORT" --http-listen="$CTRL_URL" \
+  --http-listen="$CTRL_URL" \
   >>"$LOGS/controller.log" 2>&1 </dev/null &
 CONTROLLER_PID=$!
 if ! wait_http "$CTRL_URL/readyz" 20 "$CONTROLLER_PID"; then
   echo "FAIL  setup: controller not ready; last lines of its log:"; tail -n 40 "$LOGS/controller.log"; exit 1
 fi
-"$TOKENSERVER" --controller="127.0.0.1:$GRPC_PORT" --listen="$ISSUER" --threads=2 \
+"$TOKENSERVER" --controller="unix:$STATE/state.sock" --listen="$ISSUER" --threads=2 \
   >>"$LOGS/tokenserver.log" 2>&1 </dev/null &
 TOKENSERVER_PID=$!
 if ! wait_http "$ISSUER/readyz" 20 "$TOKENSERVER_PID"; then

@@ -45,7 +45,7 @@ LOGS="$WORK/logs"
 mkdir -p "$STATE" "$LOGS" "$WORK/redis"
 cp -r "$ROOT/examples/quickstart" "$MANIFESTS"
 
-GRPC_PORT=$(free_port); CTRL_PORT=$(free_port); REDIS_PORT=$(free_port)
+CTRL_PORT=$(free_port); REDIS_PORT=$(free_port)
 PORT_A=$(free_port); PORT_B=$(free_port)
 A="http://127.0.0.1:$PORT_A"
 B="http://127.0.0.1:$PORT_B"
@@ -101,7 +101,7 @@ redis_answers() { [[ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]
 start_tokenserver() {
   local name=$1 url=$2 pid; shift 2
   [[ "$name" == A ]] && set -- "$@" --metrics-listen="$AM"
-  "$TOKENSERVER" --controller="127.0.0.1:$GRPC_PORT" --listen="$url" --threads=2 \
+  "$TOKENSERVER" --controller="unix:$STATE/state.sock" --listen="$url" --threads=2 \
     --node-id="replica-$name" "$@" >>"$LOGS/tokenserver-$name.log" 2>&1 </dev/null &
   pid=$!
   printf -v "${name}_PID" '%s' "$pid"
@@ -112,7 +112,7 @@ start_tokenserver() {
 
 start_redis
 "$CONTROLLER" --manifests="$MANIFESTS" --state-dir="$STATE" --issuer-url="$ISSUER" \
-  --grpc-listen="127.0.0.1:$GRPC_PORT" --http-listen="$CTRL_URL" \
+  --http-listen="$CTRL_URL" \
   >>"$LOGS/controller.log" 2>&1 </dev/null &
 CONTROLLER_PID=$!
 wait_http "$CTRL_URL/readyz" 20 "$CONTROLLER_PID" || {
