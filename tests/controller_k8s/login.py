@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """One interactive sign-in at a token server, as a browser without JavaScript does it:
 GET /oauth2/authorize (authorization code + PKCE S256) -> the login page with its CSRF cookie,
-CSRF token and sealed request -> POST /oauth2/login with the username and password.
+CSRF token and sealed request -> POST /oauth2/login with the username and password -> when the
+client asks for consent (OidcClient spec.consent), POST /oauth2/consent with Allow.
 
 Prints the HTTP status of the POST: 303 (signed in; the redirect to REDIRECT_URI carries a
 code), 401 (refused), 429 (too many attempts, "429 <Retry-After>"), anything else as is.
@@ -17,6 +18,18 @@ import re
 import secrets
 import sys
 import urllib.parse
+
+
+def form_fields(page):
+    """The hidden csrf_token and request of a login or consent page, or None."""
+    fields = {}
+    for name in ("csrf_token", "request"):
+        match = re.search(r'name="%s" value="([^"]*)"' % name, page)
+        if not match:
+            print(f"the page has no {name} field")
+            return None
+        fields[name] = html.unescape(match.group(1))
+    return fields
 
 
 def main():
@@ -40,19 +53,29 @@ def main():
     for header, value in response.getheaders():
         if header.lower() == "set-cookie":
             cookies.append(value.split(";", 1)[0])
-    fields = {}
-    for name in ("csrf_token", "request"):
-        match = re.search(r'name="%s" value="([^"]*)"' % name, page)
-        if not match:
-            print(f"the login page has no {name} field")
-            return 1
-        fields[name] = html.unescape(match.group(1))
+    fields = form_fields(page)
+    if fields is None:
+        return 1
     fields.update({"username": username, "password": password})
     conn.request("POST", "/oauth2/login", urllib.parse.urlencode(fields),
                  {"Content-Type": "application/x-www-form-urlencoded",
                   "Cookie": "; ".join(cookies)})
     response = conn.getresponse()
-    response.read()
+    page = response.read().decode("utf-8", "replace")
+    if response.status == 200 and 'action="/oauth2/consent"' in page:
+        # Signed in; the consent page asks first (OIDC Core §3.1.2.4): Allow.
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                cookies.append(value.split(";", 1)[0])
+        fields = form_fields(page)
+        if fields is None:
+            return 1
+        fields["decision"] = "allow"
+        conn.request("POST", "/oauth2/consent", urllib.parse.urlencode(fields),
+                     {"Content-Type": "application/x-www-form-urlencoded",
+                      "Cookie": "; ".join(cookies)})
+        response = conn.getresponse()
+        response.read()
     if response.status == 303:
         location = response.getheader("Location", "")
         if not location.startswith(redirect_uri) or "code=" not in location:

@@ -60,6 +60,14 @@ try {
   await page.fill('#password', PASSWORD);
   const callback = page.waitForURL((u) => u.protocol === 'http:' && u.origin !== ISSUER, { waitUntil: 'load' });
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // The guide's kubectl client has the default consent (required): the first sign-in shows
+  // the consent page (OIDC Core §3.1.2.4), where the user allows kubectl.
+  const allow = page.getByRole('button', { name: 'Allow' });
+  await Promise.race([callback, allow.waitFor({ state: 'visible' }).catch(() => {})]);
+  if (page.url().startsWith(`${ISSUER}/`) && await allow.count() > 0) {
+    log('consent page: Allow');
+    await allow.click();
+  }
   await callback;
   const text = (await page.innerText('body')).replace(/\s+/g, ' ').trim();
   // kubelogin's success page says "Authenticated"; its error page carries the OAuth error.

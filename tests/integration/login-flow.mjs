@@ -619,13 +619,50 @@ await runCase('replayed code -> invalid_grant, and the refresh token from the fi
 });
 
 let otherConfig;
-await runCase('confidential client other-app (client_secret_post): its own code works (control for the next case)', async () => {
+// consentPage: the page other-app's authorization shows in alice's session (it has the
+// default spec.consent, required; the quickstart's kubectl is first-party, consent: skip).
+async function consentPage(req) {
+  const resp = await openAuthorize(req);
+  assertEq(resp.status(), 200, `status of ${resp.url()}`);
+  assert(resp.url().startsWith(`${ISSUER}/oauth2/authorize`), `the consent page is served by the issuer, not ${resp.url()}`);
+  await page.getByRole('button', { name: 'Allow' }).waitFor({ state: 'visible' });
+  await page.getByRole('button', { name: 'Deny' }).waitFor({ state: 'visible' });
+  return resp;
+}
+
+await runCase('consent page for other-app (consent required): client, scopes in plain words, Allow/Deny; Deny -> access_denied', async () => {
+  need(flows.mainTokens, 'the first sign-in');
   otherConfig = await client.discovery(new URL(ISSUER), OTHER_CLIENT_ID, undefined,
     client.ClientSecretPost(OTHER_CLIENT_SECRET), { execute: [client.allowInsecureRequests] });
   otherConfig[client.customFetch] = recordingFetch;
   client.enableNonRepudiationChecks(otherConfig);
   const req = await newAuthRequest({ clientConfig: otherConfig });
-  const hit = await codeViaSession(req);
+  const before = callbacks.length;
+  const resp = await consentPage(req);
+  const text = pageText(await page.content());
+  for (const want of ['Allow access?', 'Other app', 'See your email address', 'See the groups you belong to', 'Signed in as alice']) {
+    assert(text.includes(want), `the consent page says "${want}": ${text.slice(0, 400)}`);
+  }
+  assertEq(await page.locator('form').getAttribute('action'), '/oauth2/consent', 'form action');
+  assert((await page.locator('input[type=hidden][name=csrf_token]').getAttribute('value'))?.length > 0, 'hidden csrf_token');
+  assertEq(await page.locator('script').count(), 0, 'no script on the page');
+  assert(/frame-ancestors 'none'/.test((await resp.allHeaders())['content-security-policy'] || ''), 'CSP');
+  assertEq(callbacks.length, before, 'no code before the answer');
+  note(`screenshot: ${await shot('consent-page.png')}`);
+  await page.getByRole('button', { name: 'Deny' }).click();
+  const hit = await waitCallback(req.state);
+  assertEq(hit.params.error, 'access_denied', `error in ${hit.url}`);
+  assertEq(hit.params.iss, ISSUER, 'iss (RFC 9207)');
+  assert(!('code' in hit.params), 'no code');
+});
+
+await runCase('confidential client other-app (client_secret_post): Allow -> its own code works; remembered (control for the next case)', async () => {
+  need(otherConfig, 'other-app discovery');
+  const req = await newAuthRequest({ clientConfig: otherConfig });
+  await consentPage(req);  // Deny was not remembered: asked again
+  await page.getByRole('button', { name: 'Allow' }).click();
+  const hit = await waitCallback(req.state);
+  assert(hit.params.code, `no code in the callback: ${hit.url}`);
   const tokens = await exchange(req, hit);
   const claims = tokens.claims();
   assertEq(claims.azp, OTHER_CLIENT_ID, 'azp');

@@ -85,6 +85,8 @@ spec:
   pkce:
     required: true
   authMethod: client_secret_basic
+  # signIn posts the login form only: no consent page for this test client.
+  consent: skip
 YAML
 
 CONTROLLER_PID=""; TOKENSERVER_PID=""; NODE_PID=""; REDIS_PID=""
