@@ -219,9 +219,12 @@ void ControllerApp::PollOnce() {
 void ControllerApp::Run() {
   while (true) {
     PollOnce();
-    std::unique_lock<std::mutex> lock(mu_);
-    if (cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.poll_interval),
-                     [this] { return stop_ || wake_; }) &&
+    MutexLock lock(&mu_);
+    if (cv_.WaitWithTimeout(&mu_, options_.poll_interval,
+                            [this] {
+                              mu_.AssertHeld();
+                              return stop_ || wake_;
+                            }) &&
         stop_) {
       break;
     }
@@ -235,20 +238,20 @@ void ControllerApp::Run() {
 
 void ControllerApp::Wake() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     wake_ = true;
   }
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
 void ControllerApp::Stop() {
   // /readyz answers 503 from now on, so load balancers stop sending work here first.
   ready_.store(false);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
   }
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
 }  // namespace nauthera::controller

@@ -5,15 +5,15 @@
 #define NAUTHERA_CONTROLLER_APP_CONTROLLER_APP_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/http/http_server.h"
+#include "common/util/mutex.h"
 #include "controller/app/grpc_server.h"
 #include "controller/app/options.h"
 #include "controller/keys/key_manager.h"
@@ -74,10 +74,10 @@ class ControllerApp {
   bool reconcile_failed_ = false;
   absl::Time last_pass_ = absl::InfinitePast();
   bool servers_down_ = false;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool wake_ = false;  // a watched object changed: poll now
+  Mutex mu_;
+  CondVar cv_;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool wake_ ABSL_GUARDED_BY(mu_) = false;  // a watched object changed: poll now
 };
 
 }  // namespace nauthera::controller

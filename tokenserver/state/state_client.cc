@@ -88,7 +88,7 @@ void StateClient::Start() { thread_ = std::thread([this] { Run(); }); }
 void StateClient::Stop() {
   stopping_ = true;
   {
-    std::lock_guard<std::mutex> lock(context_mu_);
+    MutexLock lock(&context_mu_);
     if (context_ != nullptr) context_->TryCancel();
   }
   if (thread_.joinable()) thread_.join();
@@ -159,7 +159,7 @@ bool StateClient::RunStream() {
   }
   grpc::ClientContext context;
   {
-    std::lock_guard<std::mutex> lock(context_mu_);
+    MutexLock lock(&context_mu_);
     if (stopping_) return false;
     context_ = &context;
   }
@@ -184,7 +184,7 @@ bool StateClient::RunStream() {
   stream->WritesDone();
   grpc::Status status = stream->Finish();
   {
-    std::lock_guard<std::mutex> lock(context_mu_);
+    MutexLock lock(&context_mu_);
     context_ = nullptr;
   }
   bool was_connected = connected_.exchange(false);

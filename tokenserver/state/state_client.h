@@ -12,11 +12,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "common/util/mutex.h"
 #include "nauthera/v1/state.grpc.pb.h"
 #include "tokenserver/state/state_holder.h"
 
@@ -65,8 +66,8 @@ class StateClient {
   StateHolder* holder_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> connected_{false};
-  std::mutex context_mu_;
-  grpc::ClientContext* context_ = nullptr;  // the live stream's, for Stop()
+  Mutex context_mu_;
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(context_mu_) = nullptr;  // for Stop()
   std::thread thread_;
   std::chrono::steady_clock::time_point last_dial_warning_{};
 };
