@@ -40,6 +40,8 @@ TEST_CASE("trusted proxies: CIDR lists are parsed strictly") {
       {"10.0.0.0/+8", false},
       {"10.0.0.0/08", false},
       {"10.0.0.0/ 8", false},
+      {"10.0.0.0/99999999999999999999", false},  // fuzz_client_address: overflowed before
+      {"10.0.0.0/-1", false},
       {"10.0.0.0/8,", false},       // an empty item
       {",10.0.0.0/8", false},
       {"10.0.0.0/8,,fd00::/8", false},
