@@ -137,6 +137,7 @@ await runCase('alice signs in with kubectl (public); resource-server introspects
   const info = await client.tokenIntrospection(rs, alice.access_token, { token_type_hint: 'access_token' });
   assertEq(info.active, true, 'active');
   assertEq(info.client_id, KUBECTL_ID, 'client_id');
+  assert([].concat(info.aud).includes(RS_ID), `aud names resource-server: ${JSON.stringify(info.aud)}`);
   assertEq(info.sub, alice.claims().sub, 'sub');
   assertEq(info.iss, ISSUER, 'iss');
   assertEq(info.token_type, 'Bearer', 'token_type');
@@ -212,11 +213,15 @@ await runCase('garbage and hostile tokens are {"active": false}; revoking them i
     `${h}.${p}.${s.slice(0, -4)}AAAA`,
   ];
   for (const token of tokens) {
-    const info = await client.tokenIntrospection(rs, token);
+    // Asked by ci-deployer, whose token they are forged from, so that only the forgery counts.
+    const info = await client.tokenIntrospection(ci, token);
     assertEq(JSON.stringify(info), '{"active":false}', `introspect ${JSON.stringify(token.slice(0, 40))}`);
     await client.tokenRevocation(kubectl, token);
   }
-  assertEq((await client.tokenIntrospection(rs, ours)).active, true, 'the real token still is active');
+  assertEq((await client.tokenIntrospection(ci, ours)).active, true, 'the real token still is active');
+  // RFC 7662 §4: no policy names resource-server in ci-deployer's audiences.
+  assertEq(JSON.stringify(await client.tokenIntrospection(rs, ours)), '{"active":false}',
+    "another client's token, asked by resource-server");
 });
 
 await runCase('request errors: wrong secret 401 + WWW-Authenticate, missing token, duplicate, GET 405, JSON 400, no-store', async () => {

@@ -87,6 +87,17 @@ spec:
   authMethod: client_secret_basic
   # signIn posts the login form only: no consent page for this test client.
   consent: skip
+---
+# RFC 7662 §4: a client learns about the tokens issued to it and those naming it in aud only;
+# this policy makes resource-server an audience of kubectl's tokens, so it may introspect them.
+apiVersion: auth.nauthera.io/v1alpha1
+kind: AuthPolicy
+metadata:
+  name: resource-server-audience
+  namespace: nauthera-system
+spec:
+  audienceClients:
+    - {name: resource-server, namespace: nauthera-system}
 YAML
 
 CONTROLLER_PID=""; TOKENSERVER_PID=""; NODE_PID=""; REDIS_PID=""

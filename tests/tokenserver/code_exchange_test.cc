@@ -27,7 +27,7 @@ Party DashboardParty() { return {"dashboard", testing::Dashboard(), testing::kDa
 // The test state with the dashboard also allowed to refresh, so both rightful clients hold a
 // refresh family a stranger could try to revoke.
 v1::State BothRefresh() {
-  v1::State state = testing::TestState();
+  v1::State state = testing::DashboardIntrospects();
   state.mutable_clients(2)->add_grant_types("refresh_token");
   return state;
 }
@@ -75,8 +75,8 @@ TEST_CASE("a replayed code's access tokens are refused at userinfo and introspec
   // Rows: a client with a refresh family (its access tokens carry the family id) and one
   // without (a grant id of their own); and an access token from a refresh of that family.
   auto [name, party, state, via_refresh] = GENERATE(table<std::string, Party, v1::State, bool>({
-      {"kubectl, first access token", KubectlParty(), testing::TestState(), false},
-      {"kubectl, access token from a refresh", KubectlParty(), testing::TestState(), true},
+      {"kubectl, first access token", KubectlParty(), testing::DashboardIntrospects(), false},
+      {"kubectl, access token from a refresh", KubectlParty(), testing::DashboardIntrospects(), true},
       {"dashboard without refresh", DashboardParty(), testing::TestState(), false},
   }));
   CAPTURE(name);
@@ -110,7 +110,7 @@ TEST_CASE("a replayed code's access tokens are refused at userinfo and introspec
 }
 
 TEST_CASE("access tokens of other grants stay valid after a code replay") {
-  RouterFlow flow;
+  RouterFlow flow(testing::DashboardIntrospects());
   std::string replayed = flow.IssueCode(testing::kPublicId, testing::kKubectlRedirect);
   std::string other = flow.IssueCode(testing::kPublicId, testing::kKubectlRedirect);
   HttpResponse a = flow.Exchange(replayed, testing::kKubectlRedirect, testing::Kubectl());

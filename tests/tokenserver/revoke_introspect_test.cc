@@ -31,6 +31,16 @@ std::string Basic(const std::string& id, const std::string& secret) {
   return "Basic " + Base64Encode(FormUrlEncode(id) + ":" + FormUrlEncode(secret));
 }
 
+// The test state with apps/dashboard as a resource server of every other client's tokens
+// (their policies list it in audiences), so that it may introspect them (RFC 7662 §4).
+v1::State IntrospectableState() {
+  v1::State state = testing::TestState();
+  for (v1::Client& client : *state.mutable_clients()) {
+    if (client.client_id() != kWebId) client.mutable_policy()->add_audiences(kWebId);
+  }
+  return state;
+}
+
 // A store that cannot be reached (RedisStore's kUnavailable).
 class UnreachableStore : public MemoryStore {
  public:
@@ -43,7 +53,7 @@ class UnreachableStore : public MemoryStore {
 class Server {
  public:
   explicit Server(OneTimeStore* store = nullptr) : store_(store ? store : &memory_) {
-    state_.Set(testing::TestSnapshot());
+    state_.Set(*Snapshot::Create(IntrospectableState()));
     router_ = std::make_unique<Router>(&state_, store_, &limiter_, [this] { return now_; });
   }
 
@@ -336,7 +346,7 @@ TEST_CASE("introspect: a live access token is active with its claims") {
   CHECK(body["email"] == "ci-deployer@ci-cd.svc");
   CHECK(body["exp"] == testing::kNow + 600);
   CHECK(body["iat"] == testing::kNow);
-  CHECK(body["aud"] == kSaId);
+  CHECK(body["aud"] == nlohmann::json({kSaId, kWebId}));
   CHECK(body.contains("jti"));
   // client_secret_post works too (ci-deployer may use it).
   HttpResponse post = server.Post(
@@ -360,7 +370,7 @@ TEST_CASE("introspect: a token signed by a retired key stays active; a dropped k
   std::string access = server.ServiceAccountAccessToken();
   auto next = RsaKey::Generate(2048);
   REQUIRE(next.ok());
-  v1::State rotated = testing::TestState();
+  v1::State rotated = IntrospectableState();
   rotated.mutable_signing_keys(0)->set_phase(v1::SigningKey::RETIRED);
   v1::SigningKey* fresh = rotated.add_signing_keys();
   fresh->set_kid((*next)->Thumbprint());
@@ -433,7 +443,7 @@ TEST_CASE("introspect: our key's signature is not enough: nbf, typ, iss and exp 
     nlohmann::ordered_json claims;
     claims["iss"] = testing::kIssuer;
     claims["sub"] = kSaId;
-    claims["aud"] = kSaId;
+    claims["aud"] = {kSaId, kWebId};
     claims["exp"] = testing::kNow + 600;
     claims["iat"] = testing::kNow;
     claims["client_id"] = kSaId;
@@ -515,6 +525,30 @@ TEST_CASE("discovery advertises revocation and introspection") {
         nlohmann::json({"client_secret_basic", "client_secret_post", "none"}));
   CHECK(doc["introspection_endpoint_auth_methods_supported"] ==
         nlohmann::json({"client_secret_basic", "client_secret_post"}));
+}
+
+}  // namespace nauthera
+
+namespace nauthera {
+
+TEST_CASE("introspect: a client learns only about tokens issued to it or naming it in aud "
+          "(RFC 7662 §4)") {
+  Server server;
+  server.SetState(*Snapshot::Create(testing::TestState()));  // no policy lists the dashboard
+  std::string access = server.ServiceAccountAccessToken();  // issued to ci-deployer
+  // Another confidential client: as if the token did not exist (RFC 7662 §2.2).
+  HttpResponse other = server.IntrospectAsDashboard(access);
+  CHECK_FALSE(Active(other));
+  // The client it was issued to.
+  HttpResponse own =
+      server.Post("/oauth2/introspect", "token=" + access, Basic(kSaId, kSaSecret));
+  CHECK(Active(own));
+  // A policy naming the dashboard as an audience of ci-deployer's tokens lets it introspect
+  // the tokens issued from then on.
+  server.SetState(*Snapshot::Create(IntrospectableState()));
+  std::string for_dashboard = server.ServiceAccountAccessToken();
+  CHECK(Active(server.IntrospectAsDashboard(for_dashboard)));
+  CHECK_FALSE(Active(server.IntrospectAsDashboard(access)));  // aud was fixed at issuance
 }
 
 }  // namespace nauthera

@@ -15,6 +15,13 @@ namespace nauthera::testing {
 ClientCredentials Kubectl() { return {kPublicId, "", false}; }
 ClientCredentials Dashboard() { return {kWebId, kWebSecret, true}; }
 
+v1::State DashboardIntrospects(v1::State state) {
+  for (v1::Client& client : *state.mutable_clients()) {
+    if (client.client_id() != kWebId) client.mutable_policy()->add_audiences(kWebId);
+  }
+  return state;
+}
+
 RouterFlow::RouterFlow(v1::State state, OneTimeStore* store)
     : now_(kNow), store_(store != nullptr ? store : &memory_) {
   SetState(state);

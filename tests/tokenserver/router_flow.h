@@ -32,6 +32,10 @@ struct ClientCredentials {
 ClientCredentials Kubectl();    // the public client
 ClientCredentials Dashboard();  // the confidential client, HTTP Basic
 
+// `state` with the dashboard in every other client's policy audiences, so that the dashboard
+// (a resource server of their tokens) may introspect them.
+v1::State DashboardIntrospects(v1::State state = TestState());
+
 class RouterFlow {
  public:
   explicit RouterFlow(v1::State state = TestState(), OneTimeStore* store = nullptr);
@@ -51,7 +55,9 @@ class RouterFlow {
                         const ClientCredentials& client);
   HttpResponse Refresh(const std::string& refresh_token, const ClientCredentials& client);
   HttpResponse Userinfo(const std::string& access_token);
-  // Introspection by the dashboard; REQUIREs a 200 and returns "active".
+  // Introspection by the dashboard; REQUIREs a 200 and returns "active". The dashboard learns
+  // only about its own tokens and those naming it in aud (RFC 7662 §4): see
+  // DashboardIntrospects.
   bool IntrospectActive(const std::string& token);
 
   OneTimeStore* store() { return store_; }

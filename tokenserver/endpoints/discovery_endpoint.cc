@@ -65,7 +65,9 @@ std::string RenderDiscovery(const Snapshot& snapshot) {
   doc["userinfo_signing_alg_values_supported"] = {"none"};
   doc["claims_supported"] = {"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
                              "azp", "jti", "client_id", "scope", "email", "email_verified",
-                             "name", "preferred_username", "groups"};
+                             "name", "preferred_username", "groups", "given_name",
+                             "family_name", "middle_name", "nickname", "profile", "picture",
+                             "website", "zoneinfo", "locale"};
   return doc.dump(2);
 }
 

@@ -43,8 +43,25 @@ void CopyIfPresent(const nlohmann::json& claims, const char* from, const char* t
   if (it != claims.end() && !it->is_null()) (*out)[to] = *it;
 }
 
+// RFC 7662 §4: the server decides which callers may learn about which tokens; one that may
+// not gets {"active": false} (§2.2), never a hint that the token exists. Here a caller learns
+// about the access tokens issued to it and those naming it in "aud": the resource servers a
+// policy lists for the client (spec.audiences / spec.audienceClients). Any other client, a
+// service account included, learns nothing about anyone's tokens.
+bool MayIntrospect(const nlohmann::json& claims, const std::string& caller) {
+  if (claims["client_id"] == caller) return true;
+  const nlohmann::json& aud = claims.contains("aud") ? claims["aud"] : nlohmann::json();
+  if (aud.is_string()) return aud == caller;
+  if (!aud.is_array()) return false;
+  for (const nlohmann::json& audience : aud) {
+    if (audience == caller) return true;
+  }
+  return false;
+}
+
 OAuthOr<Introspection> IntrospectAccessToken(const Snapshot& snapshot, const std::string& token,
-                                             int64_t now, OneTimeStore* store) {
+                                             const AuthenticatedClient& caller, int64_t now,
+                                             OneTimeStore* store) {
   // Signature against every published key, alg RS256 only, typ at+jwt, iss, exp.
   auto claims = VerifyJwt(snapshot, token, {"at+jwt", false}, now);
   if (!claims.ok()) return Introspection();
@@ -55,6 +72,7 @@ OAuthOr<Introspection> IntrospectAccessToken(const Snapshot& snapshot, const std
   if (!(*claims)["client_id"].is_string() || !(*claims)["sub"].is_string()) {
     return Introspection();
   }
+  if (!MayIntrospect(*claims, caller.client->client_id())) return Introspection();
   const v1::Client* client = snapshot.FindClient((*claims)["client_id"].get<std::string>());
   if (client == nullptr) return Introspection();  // the client was deleted
   if (!SubjectActive(snapshot, *client, (*claims)["sub"].get<std::string>())) {
@@ -128,7 +146,7 @@ OAuthOr<HttpResponse> Handle(const HttpRequest& request, const Snapshot& snapsho
   if (req.token.size() > kMaxPresentedTokenBytes) {
     result = std::nullopt;  // cannot be one of ours
   } else if (LooksLikeJwt(req.token)) {
-    auto access = IntrospectAccessToken(snapshot, req.token, now, store);
+    auto access = IntrospectAccessToken(snapshot, req.token, req.client, now, store);
     if (!access.ok()) return access.error();
     result = access.value();
   } else {
