@@ -6,6 +6,8 @@
 #include "absl/strings/str_split.h"
 #include "tests/tokenserver/browser_flow.h"
 #include "tests/tokenserver/test_state.h"
+#include "nlohmann/json.hpp"
+#include "tokenserver/endpoints/discovery_endpoint.h"
 #include "tokenserver/oauth/consent.h"
 #include "tokenserver/session/consent_record.h"
 
@@ -240,6 +242,19 @@ TEST_CASE("prompt values: lists are accepted, none with another value is invalid
             .status == 200);
   CHECK(browser.Get("/oauth2/authorize", Browser::DashboardQuery("&prompt=select_account"))
             .status == 200);
+}
+
+TEST_CASE("discovery advertises prompt=consent and the end-session endpoint, which are done") {
+  auto doc = nlohmann::json::parse(RenderDiscovery(*testing::TestSnapshot()));
+  CHECK(doc["prompt_values_supported"] == nlohmann::json({"none", "login", "consent"}));
+  CHECK(doc["end_session_endpoint"] == std::string(testing::kIssuer) + "/oauth2/logout");
+  // Each advertised prompt value changes the answer of a signed-in browser.
+  Browser browser;
+  REQUIRE(browser.SignIn(Browser::KubectlQuery()).status == 303);
+  CHECK(browser.Get("/oauth2/authorize", Browser::KubectlQuery()).status == 302);
+  CHECK(browser.Get("/oauth2/authorize", Browser::KubectlQuery("&prompt=consent")).status == 200);
+  HttpResponse login = browser.Get("/oauth2/authorize", Browser::KubectlQuery("&prompt=login"));
+  CHECK_THAT(login.body, Catch::Contains("action=\"/oauth2/login\""));
 }
 
 }  // namespace nauthera
