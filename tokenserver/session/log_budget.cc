@@ -3,7 +3,7 @@
 namespace nauthera {
 
 bool LogBudget::Allow(int64_t now, int64_t* left_out) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (now != second_) {
     second_ = now;
     used_ = 0;

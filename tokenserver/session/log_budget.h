@@ -5,9 +5,9 @@
 #define NAUTHERA_TOKENSERVER_SESSION_LOG_BUDGET_H_
 
 #include <cstdint>
-#include <mutex>
 
 #include "absl/base/thread_annotations.h"
+#include "common/util/mutex.h"
 
 namespace nauthera {
 
@@ -21,7 +21,7 @@ class LogBudget {
 
  private:
   const int per_second_;
-  std::mutex mu_;
+  Mutex mu_;
   int64_t second_ ABSL_GUARDED_BY(mu_) = 0;
   int used_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t left_out_ ABSL_GUARDED_BY(mu_) = 0;

@@ -6,7 +6,7 @@ namespace nauthera {
 
 absl::StatusOr<std::vector<AttemptRecord>> MemoryAttemptCounter::Get(
     const std::vector<std::string>& keys, int64_t now, int64_t forget_after) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::vector<AttemptRecord> out;
   for (const std::string& key : keys) {
     auto it = entries_.find(key);
@@ -19,7 +19,7 @@ absl::StatusOr<std::vector<AttemptRecord>> MemoryAttemptCounter::Get(
 absl::StatusOr<int64_t> MemoryAttemptCounter::Reserve(const std::vector<AttemptRule>& rules,
                                                       const AttemptPolicy& policy,
                                                       int64_t now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   // 1. The check, under the same lock as the count: no attempt slips between them.
   int64_t wait = 0;
   for (const AttemptRule& rule : rules) {
@@ -45,7 +45,7 @@ absl::StatusOr<int64_t> MemoryAttemptCounter::Reserve(const std::vector<AttemptR
 
 absl::Status MemoryAttemptCounter::Release(const std::vector<std::string>& clear,
                                            const std::vector<std::string>& refund) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (const std::string& key : clear) {
     if (auto it = entries_.find(key); it != entries_.end()) Erase(it);
   }
@@ -59,7 +59,7 @@ absl::Status MemoryAttemptCounter::Release(const std::vector<std::string>& clear
 }
 
 size_t MemoryAttemptCounter::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return entries_.size();
 }
 

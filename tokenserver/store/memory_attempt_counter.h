@@ -8,11 +8,11 @@
 
 #include <cstddef>
 #include <map>
-#include <mutex>
 #include <set>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "common/util/mutex.h"
 #include "tokenserver/store/attempt_counter.h"
 
 namespace nauthera {
@@ -46,7 +46,7 @@ class MemoryAttemptCounter : public AttemptCounter {
   void SetRestriction(Table::iterator it, int64_t until) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t max_entries_;
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   Table entries_ ABSL_GUARDED_BY(mu_);
   Order order_ ABSL_GUARDED_BY(mu_);
 };
