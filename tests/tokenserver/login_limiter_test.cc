@@ -56,7 +56,7 @@ int64_t Wait(LoginLimiter& limiter, const std::string& user, const std::string& 
 }  // namespace
 
 TEMPLATE_TEST_CASE("attempt counters: reserve counts, a wait counts nothing, release, forget",
-                   "[limiter]", MemoryCounters, RedisCounters) {
+                   "[store][limiter]", MemoryCounters, RedisCounters) {
   TestType backend;
   AttemptPolicy policy;  // 900 s max delay, forgotten after 900 s
   std::vector<AttemptRule> rules = {{"k:user", 2}, {"k:addr", 3}};
@@ -99,7 +99,7 @@ TEMPLATE_TEST_CASE("attempt counters: reserve counts, a wait counts nothing, rel
 }
 
 TEMPLATE_TEST_CASE("login limits: 16 concurrent guesses against a limit of 5 verify at most 5",
-                   "[limiter]", MemoryCounters, RedisCounters) {
+                   "[store][limiter]", MemoryCounters, RedisCounters) {
   TestType backend;
   LoginLimiter::Limits limits;  // 5 per account+address
   LoginLimiter replica_a(limits, backend.a());
@@ -122,7 +122,7 @@ TEMPLATE_TEST_CASE("login limits: 16 concurrent guesses against a limit of 5 ver
 }
 
 TEMPLATE_TEST_CASE("login limits: other people's failures never refuse alice at her address",
-                   "[limiter]", MemoryCounters, RedisCounters) {
+                   "[store][limiter]", MemoryCounters, RedisCounters) {
   TestType backend;
   LoginLimiter replica_a(LoginLimiter::Limits{}, backend.a());
   LoginLimiter replica_b(LoginLimiter::Limits{}, backend.b());
@@ -139,7 +139,7 @@ TEMPLATE_TEST_CASE("login limits: other people's failures never refuse alice at 
 }
 
 TEMPLATE_TEST_CASE("login limits: successes take back their reservation at the address",
-                   "[limiter]", MemoryCounters, RedisCounters) {
+                   "[store][limiter]", MemoryCounters, RedisCounters) {
   TestType backend;
   LoginLimiter limiter(LoginLimiter::Limits{}, backend.a());  // 20 per address
   // A busy office behind one NAT address: 40 people sign in within a second.
