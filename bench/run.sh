@@ -163,8 +163,8 @@ start_nauthera() { # start_nauthera TARGET BUILD_DIR
   wait_http "${NA_URL[$t]}/readyz" 30 "${NA_PID[$t]}"
   secret="$w/state/secrets/ci-cd/ci-deployer-credentials.yaml"
   wait_for 10 test -s "$secret"
-  cid=$(secret_field "$secret" client_id)
-  csecret=$(secret_field "$secret" client_secret)
+  cid=$(manifest_secret_field "$secret" client_id)
+  csecret=$(manifest_secret_field "$secret" client_secret)
   NA_BODY[$t]="grant_type=client_credentials&client_id=$(jq -rn --arg v "$cid" '$v|@uri')&client_secret=$(jq -rn --arg v "$csecret" '$v|@uri')&scope=openid%20email%20groups"
 }
 NA_TARGETS=(nauthera)

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Shared shell helpers for scripts/, bench/ and tests/integration/. Source it; it defines
-# functions only. Every wait polls a condition against a deadline; nothing sleeps blindly.
+# Shared shell helpers for scripts/, bench/ and every shell test (tests/cluster/control_plane.sh
+# sources it for the tests on a real API server). Source it; it defines functions only. Every
+# wait polls a condition against a deadline; nothing sleeps blindly.
 
 # now_ms: milliseconds since the epoch.
 now_ms() { date +%s%3N; }
@@ -42,13 +43,14 @@ wait_http() {
   done
 }
 
-# wait_for TIMEOUT_S CMD...: polls CMD until it succeeds. Returns 1 on timeout.
+# wait_for TIMEOUT_S CMD...: polls CMD (its output discarded) every WAIT_FOR_INTERVAL seconds
+# (default 0.05; the tests that poll kubectl use more) until it succeeds. 1 on timeout.
 wait_for() {
   local timeout_s=$1 deadline; shift
   deadline=$(( $(now_ms) + timeout_s * 1000 ))
-  until "$@"; do
+  until "$@" >/dev/null 2>&1; do
     (( $(now_ms) >= deadline )) && return 1
-    sleep 0.05
+    sleep "${WAIT_FOR_INTERVAL:-0.05}"
   done
 }
 
@@ -69,9 +71,24 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
-# secret_field FILE FIELD: the base64-decoded value of FIELD under `data:` in a Secret YAML.
-secret_field() {
+# manifest_secret_field FILE FIELD: the decoded value of FIELD under `data:` in a Secret
+# manifest (local mode writes them into the state folder).
+manifest_secret_field() {
   grep -E "^[[:space:]]+$2:" "$1" | head -n1 | awk '{print $2}' | tr -d '"' | base64 -d
+}
+
+# kube_secret_field NS NAME FIELD: the decoded data field of a Secret in the API server
+# (kubectl; dots in FIELD are escaped for jsonpath).
+kube_secret_field() {
+  kubectl get secret "$2" -n "$1" -o jsonpath="{.data.${3//./\\.}}" 2>/dev/null | base64 -d
+}
+
+# Test reports. pass NAME; fail NAME [WHY [DETAIL]]: counted in PASSED and FAILED, failed names
+# collected in FAILURES; DETAIL (a command's output) is shown indented, at most 40 lines.
+pass() { echo "PASS $1"; PASSED=$((${PASSED:-0} + 1)); }
+fail() {
+  echo "FAIL $1${2:+: $2}"; FAILED=$((${FAILED:-0} + 1)); FAILURES+=("$1")
+  if [[ -n "${3:-}" ]]; then sed 's/^/    | /' <<<"$3" | head -n 40; fi
 }
 
 # jwt_part TOKEN INDEX: decodes part INDEX (0 header, 1 payload) of a JWT (base64url).

@@ -62,24 +62,10 @@ rm -rf "$WORK"; mkdir -p "$WORK"
 # shellcheck source=../cluster/control_plane.sh
 source "$ROOT/tests/cluster/control_plane.sh"
 
-PASSED=0; FAILED=0
-pass() { echo "PASS $1"; PASSED=$((PASSED + 1)); }
-fail() {
-  echo "FAIL $1: $2"; FAILED=$((FAILED + 1))
-  if [[ -n "${3:-}" ]]; then sed 's/^/    | /' <<<"$3" | head -n 40; fi
-}
-now_ms() { date +%s%3N; }
-wait_for() {  # wait_for SECONDS CMD...: polls CMD every 0.1 s until it succeeds.
-  local deadline=$(($(now_ms) + $1 * 1000)); shift
-  until "$@" >/dev/null 2>&1; do
-    (($(now_ms) > deadline)) && return 1
-    sleep 0.1
-  done
-}
-free_port() {
-  python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+# pass, fail, wait_for, now_ms, free_port and kube_secret_field: scripts/lib/common.sh (through
+# control_plane.sh); kubectl is polled every 0.1 s.
+PASSED=0; FAILED=0; FAILURES=()
+WAIT_FOR_INTERVAL=0.1
 
 PIDS=()
 cleanup() {
@@ -201,7 +187,7 @@ expect_accepted() {
 }
 case_schema() {
   REFUSALS=(); SCHEMA_SEEN=()
-  local ok=(--set issuerUrl=$EX_ISSUER)
+  local ok=(--set "issuerUrl=$EX_ISSUER")
   expect_refused "no issuerUrl" "missing property 'issuerUrl'"
   expect_refused "http issuer off loopback" "at '/issuerUrl'" --set issuerUrl=http://auth.example.com
   expect_refused "http issuer on a LAN address" "at '/issuerUrl'" --set issuerUrl=http://10.0.0.5:8080
@@ -261,16 +247,13 @@ mkdir -p "$WORK/https"
     -extfile ext
 ) >"$WORK/https.log" 2>&1 || { fail https-cert "openssl" "$(cat "$WORK/https.log")"; exit 1; }
 
-secret_field() {  # NS NAME FIELD: the decoded data field of a Secret
-  kubectl get secret "$2" -n "$1" -o jsonpath="{.data.${3//./\\.}}" 2>/dev/null | base64 -d
-}
 ready_is() {  # KIND NS NAME WANT
-  local ns=(); [[ -n "$2" ]] && ns=(-n "$2")
-  [[ "$(kubectl get "$1" "$3" "${ns[@]}" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" == "$4" ]]
+  local ns_args=(); [[ -n "$2" ]] && ns_args=(-n "$2")
+  [[ "$(kubectl get "$1" "$3" "${ns_args[@]}" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" == "$4" ]]
 }
 has_status() {  # KIND NS NAME: any .status.conditions written
-  local ns=(); [[ -n "$2" ]] && ns=(-n "$2")
-  [[ -n "$(kubectl get "$1" "$3" "${ns[@]}" -o jsonpath='{.status.conditions[0].type}')" ]]
+  local ns_args=(); [[ -n "$2" ]] && ns_args=(-n "$2")
+  [[ -n "$(kubectl get "$1" "$3" "${ns_args[@]}" -o jsonpath='{.status.conditions[0].type}')" ]]
 }
 
 # sa_kubeconfig NS SA FILE: a kubeconfig with a `kubectl create token` of the chart's SA.
@@ -289,8 +272,8 @@ mtls_files() {
   mkdir -p "$3"
   local k
   for k in tls.crt tls.key ca.crt; do
-    secret_field "$1" "$2-controller-tls" "$k" >"$3/controller-$k"
-    secret_field "$1" "$2-tokenserver-tls" "$k" >"$3/tokenserver-$k"
+    kube_secret_field "$1" "$2-controller-tls" "$k" >"$3/controller-$k"
+    kube_secret_field "$1" "$2-tokenserver-tls" "$k" >"$3/tokenserver-$k"
   done
   [[ -s "$3/controller-tls.crt" && -s "$3/tokenserver-tls.key" ]]
 }
@@ -480,8 +463,8 @@ case_controller() {
   fi
   local missing=()
   kubectl get secret nauthera-signing-keys -n "$CL_NS" >/dev/null 2>&1 || missing+=("signing-key Secret")
-  [[ -n "$(secret_field "$CL_NS" kubectl-credentials client_id)" ]] || missing+=("kubectl-credentials")
-  [[ -n "$(secret_field ci-cd ci-deployer-credentials client_secret)" ]] || missing+=("ci-deployer-credentials")
+  [[ -n "$(kube_secret_field "$CL_NS" kubectl-credentials client_id)" ]] || missing+=("kubectl-credentials")
+  [[ -n "$(kube_secret_field ci-cd ci-deployer-credentials client_secret)" ]] || missing+=("ci-deployer-credentials")
   wait_for 10 has_status clusterauthpolicy "" "$CL_FULL-default" || missing+=("ClusterAuthPolicy status")
   wait_for 10 has_status nautherauser "" alice || missing+=("NautheraUser status")
   ((${#missing[@]} == 0)) || { fail controller "missing: ${missing[*]}" "$(tail -n 20 "$WORK/CL/controller.log")"; return; }
@@ -492,9 +475,9 @@ case_controller() {
   local issuer; issuer=$(curl_ts "$CL_ISSUER/.well-known/openid-configuration" | python3 -c 'import json,sys; print(json.load(sys.stdin)["issuer"])')
   [[ "$issuer" == "$CL_ISSUER" ]] || { fail controller "discovery issuer '$issuer' != $CL_ISSUER"; return; }
   local id secret kid
-  id=$(secret_field ci-cd ci-deployer-credentials client_id)
-  secret=$(secret_field ci-cd ci-deployer-credentials client_secret)
-  kid=$(secret_field "$CL_NS" kubectl-credentials client_id)
+  id=$(kube_secret_field ci-cd ci-deployer-credentials client_id)
+  secret=$(kube_secret_field ci-cd ci-deployer-credentials client_secret)
+  kid=$(kube_secret_field "$CL_NS" kubectl-credentials client_id)
   if ! wait_for 10 is_code "$CL_ISSUER" "$id" "$secret" 200; then
     fail controller "no client_credentials token" "$(cat "$WORK/token.json")"; return
   fi
@@ -681,8 +664,8 @@ YAML
   fi
   local missing=()
   kubectl get secret nauthera-signing-keys -n "$NS_NS" >/dev/null 2>&1 || missing+=("signing-key Secret in $NS_NS")
-  [[ -n "$(secret_field "$NS_NS" team-bot-credentials client_secret)" ]] || missing+=("team-bot-credentials")
-  [[ -n "$(secret_field "$NS_NS" kubectl-credentials client_id)" ]] || missing+=("kubectl-credentials")
+  [[ -n "$(kube_secret_field "$NS_NS" team-bot-credentials client_secret)" ]] || missing+=("team-bot-credentials")
+  [[ -n "$(kube_secret_field "$NS_NS" kubectl-credentials client_id)" ]] || missing+=("kubectl-credentials")
   # Cluster-scoped kinds: read (they govern and sign in here), their status left alone.
   wait_for 10 status_says "$NS_HTTP" 'can sign in as \"carol\"' ||
     missing+=("NautheraUser carol able to sign in (password Secret in $NS_NS) in /status")
@@ -700,9 +683,9 @@ YAML
     fail ns-controller "token server not ready" "$(tail -n 20 "$WORK/NS/tokenserver.log")"; return
   fi
   local id secret
-  id=$(secret_field "$NS_NS" team-bot-credentials client_id); secret=$(secret_field "$NS_NS" team-bot-credentials client_secret)
+  id=$(kube_secret_field "$NS_NS" team-bot-credentials client_id); secret=$(kube_secret_field "$NS_NS" team-bot-credentials client_secret)
   wait_for 10 is_code "https://127.0.0.1:$NS_PORT" "$id" "$secret" 200 || { fail ns-controller "no token for team-bot" "$(cat "$WORK/token.json")"; return; }
-  local kid aud; kid=$(secret_field "$NS_NS" kubectl-credentials client_id)
+  local kid aud; kid=$(kube_secret_field "$NS_NS" kubectl-credentials client_id)
   aud=$(jwt_claim "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["access_token"])' "$WORK/token.json")" aud)
   [[ "$aud" == *"\"$kid\""* ]] || { fail ns-controller "team-bot's token aud $aud lacks $NS_NS/kubectl's id $kid"; return; }
   # A forced signing-key rotation (when this build has it) under the Role's get/update of

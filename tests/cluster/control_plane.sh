@@ -31,16 +31,12 @@
 _CP_SELF="${BASH_SOURCE[0]}"
 _CP_ROOT="$(cd "$(dirname "$_CP_SELF")/../.." && pwd)"
 
+# now_ms, free_port, wait_for, pass, fail, kube_secret_field... for this file and for every
+# test that sources it.
+# shellcheck source=../../scripts/lib/common.sh
+source "$_CP_ROOT/scripts/lib/common.sh"
+
 _cp_log() { echo "control plane: $*" >&2; }
-
-# Monotonic-enough wall clock in milliseconds.
-_cp_now_ms() { date +%s%3N; }
-
-# A free TCP port on 127.0.0.1, chosen by the kernel (bind to port 0, read it, close).
-_cp_free_port() {
-  python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # _cp_spawn NAME LOGFILE CMD... : runs CMD in a new session (so its own process group), with
 # stdout/stderr to LOGFILE; records its process group id in CP_PGID_<NAME>.
@@ -75,7 +71,7 @@ _cp_wait_url() {
       tail -n 20 "$CP_WORKDIR/$name.log" >&2
       return 1
     fi
-    if (($(_cp_now_ms) > deadline)); then
+    if (($(now_ms) > deadline)); then
       _cp_log "$name not ready at $url within ${CP_READY_TIMEOUT}s; last lines of its log:"
       tail -n 20 "$CP_WORKDIR/$name.log" >&2
       return 1
@@ -159,17 +155,17 @@ cp_start() {
     [[ -x "$CP_BIN/$p" ]] || { _cp_log "$CP_BIN/$p is missing"; return 1; }
   done
   local t0 t_api t_cm
-  t0=$(_cp_now_ms)
+  t0=$(now_ms)
   : >"$CP_WORKDIR/cp.env"
   _cp_pki || return 1
   local t_pki t_etcd
-  t_pki=$(_cp_now_ms)
+  t_pki=$(now_ms)
   local deadline=$((t0 + CP_READY_TIMEOUT * 1000)) attempt
 
   # etcd. The kernel picks free ports; another process could take one between our probe and
   # etcd's bind, so a failed start is retried with new ports.
   for attempt in 1 2 3; do
-    CP_ETCD_PORT=$(_cp_free_port)
+    CP_ETCD_PORT=$(free_port)
     CP_ETCD_URL="http://127.0.0.1:$CP_ETCD_PORT"
     rm -rf "$CP_WORKDIR/etcd-data"
     _cp_spawn etcd "$CP_WORKDIR/etcd.log" "$CP_BIN/etcd" --name=test \
@@ -181,14 +177,14 @@ cp_start() {
     _cp_kill_group etcd "$CP_PGID_etcd"
     ((attempt < 3)) || { cp_stop; return 1; }
   done
-  t_etcd=$(_cp_now_ms)
+  t_etcd=$(now_ms)
 
   # kube-apiserver (flags as envtest uses them; see the reference).
   local extra=()
   [[ -n "${CP_APISERVER_EXTRA_ARGS:-}" ]] && read -r -a extra <<<"$CP_APISERVER_EXTRA_ARGS"
   local d="$CP_WORKDIR/pki"
   for attempt in 1 2 3; do
-    CP_APISERVER_PORT=$(_cp_free_port)
+    CP_APISERVER_PORT=$(free_port)
     CP_APISERVER_URL="https://127.0.0.1:$CP_APISERVER_PORT"
     _cp_spawn apiserver "$CP_WORKDIR/apiserver.log" "$CP_BIN/kube-apiserver" \
       --etcd-servers="$CP_ETCD_URL" \
@@ -211,7 +207,7 @@ cp_start() {
       cp_stop; return 1
     fi
   done
-  t_api=$(_cp_now_ms)
+  t_api=$(now_ms)
   _cp_kubeconfig
   export KUBECONFIG="$CP_WORKDIR/admin.kubeconfig"
   export CP_ETCD_URL CP_ETCD_PORT CP_APISERVER_URL CP_APISERVER_PORT
@@ -237,7 +233,7 @@ cp_start() {
         tail -n 20 "$CP_WORKDIR/controller-manager.log" >&2
         cp_stop; return 1
       fi
-      if (($(_cp_now_ms) > t_api + CP_READY_TIMEOUT * 1000)); then
+      if (($(now_ms) > t_api + CP_READY_TIMEOUT * 1000)); then
         _cp_log "kube-controller-manager did not create ServiceAccount default/default in time"
         tail -n 20 "$CP_WORKDIR/controller-manager.log" >&2
         cp_stop; return 1
@@ -253,7 +249,7 @@ cp_start() {
        _CP_IN_WATCHDOG=1; source "$2"; cp_stop "$3"' _ "$$" "$_CP_ROOT/tests/cluster/control_plane.sh" \
       "$CP_WORKDIR" || { cp_stop; return 1; }
   fi
-  t_cm=$(_cp_now_ms)
+  t_cm=$(now_ms)
   CP_SETUP_API_MS=$((t_api - t0))
   CP_SETUP_ALL_MS=$((t_cm - t0))
   export CP_SETUP_API_MS CP_SETUP_ALL_MS

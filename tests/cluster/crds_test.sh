@@ -33,15 +33,10 @@ mkdir -p "$WORK"
 # shellcheck source=control_plane.sh
 source "$HERE/control_plane.sh"
 
+# pass and fail: scripts/lib/common.sh (through control_plane.sh).
 PASSED=0
 FAILED=0
 FAILURES=()
-pass() { echo "PASS $1"; PASSED=$((PASSED + 1)); }
-fail() {
-  echo "FAIL $1: $2"
-  FAILED=$((FAILED + 1)); FAILURES+=("$1")
-  if [[ -n "${3:-}" ]]; then sed 's/^/    | /' <<<"$3" | head -n 30; fi
-}
 
 cleanup() {
   cp_stop "$WORK"

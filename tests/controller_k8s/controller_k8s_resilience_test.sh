@@ -77,14 +77,14 @@ set_default_scopes() {  # SCOPE...: the default ClusterAuthPolicy's allowedScope
     -p "{\"spec\":{\"allowedScopes\":[${list%,}]}}" >/dev/null
 }
 grants() {  # NS NAME: the token server grants NAME's credentials from its Secret
-  is_code "$(secret_field "$1" "$2-credentials" client_id)" \
-    "$(secret_field "$1" "$2-credentials" client_secret)" 200
+  is_code "$(kube_secret_field "$1" "$2-credentials" client_id)" \
+    "$(kube_secret_field "$1" "$2-credentials" client_secret)" 200
 }
 
 # --- apiserver-restart
 case_apiserver_restart() {
   local secret rv t0 t_up t_done out
-  secret=$(secret_field ci-cd ci-deployer-credentials client_secret)
+  secret=$(kube_secret_field ci-cd ci-deployer-credentials client_secret)
   rv=$(kubectl get secret ci-deployer-credentials -n ci-cd -o jsonpath='{.metadata.resourceVersion}')
   t0=$(now_ms)
   if ! out=$(bash "$CTL" restart "$WORK/cp" 2>&1); then
@@ -104,7 +104,7 @@ case_apiserver_restart() {
   if ! wait_for 10 grants ci-cd after-restart; then
     fail apiserver-restart "the token server does not grant after-restart's token"; return
   fi
-  if [[ "$(secret_field ci-cd ci-deployer-credentials client_secret)" != "$secret" ||
+  if [[ "$(kube_secret_field ci-cd ci-deployer-credentials client_secret)" != "$secret" ||
         "$(kubectl get secret ci-deployer-credentials -n ci-cd -o jsonpath='{.metadata.resourceVersion}')" != "$rv" ]]; then
     fail apiserver-restart "ci-deployer's Secret was rewritten"; return
   fi
@@ -117,8 +117,8 @@ case_apiserver_restart() {
 case_compaction() {
   local before rev1 rev2 t0 t_done old_id old_secret out
   before=$(expired_count)
-  old_id=$(secret_field ci-cd after-restart-credentials client_id)
-  old_secret=$(secret_field ci-cd after-restart-credentials client_secret)
+  old_id=$(kube_secret_field ci-cd after-restart-credentials client_id)
+  old_secret=$(kube_secret_field ci-cd after-restart-credentials client_secret)
   [[ -n "$old_id" ]] || { fail compaction "after-restart has no Secret (the restart case failed?)"; return; }
   kill -STOP "$A_PID"
   # While frozen: a create; compaction; the API server restarted (its watch cache now starts
@@ -336,11 +336,11 @@ YAML
       "$(kubectl get nsa,oidcclients -n team-a; tail -n 20 "$WORK/N.log")"
     return
   fi
-  WEB_ID=$(secret_field team-a web-credentials client_id)
+  WEB_ID=$(kube_secret_field team-a web-credentials client_id)
   # Elsewhere: ignored. ci-deployer (ci-cd) is not served; apps/outside gets nothing.
   local ci_id ci_secret
-  ci_id=$(secret_field ci-cd ci-deployer-credentials client_id)
-  ci_secret=$(secret_field ci-cd ci-deployer-credentials client_secret)
+  ci_id=$(kube_secret_field ci-cd ci-deployer-credentials client_id)
+  ci_secret=$(kube_secret_field ci-cd ci-deployer-credentials client_secret)
   sleep 2
   if kubectl get secret outside-credentials -n apps >/dev/null 2>&1; then
     fail single-namespace "a Secret was written in namespace apps"; return

@@ -48,13 +48,13 @@ case_guide() {
   local ready_ms=$(($(now_ms) - t))
   out=$(kubectl get oidcclients -A)
   id=$(kubectl get secret ci-deployer-credentials -n ci-cd -o jsonpath='{.data.client_id}' | base64 -d)
-  secret=$(secret_field ci-cd ci-deployer-credentials client_secret)
-  local kid; kid=$(secret_field nauthera-system kubectl-credentials client_id)
+  secret=$(kube_secret_field ci-cd ci-deployer-credentials client_secret)
+  local kid; kid=$(kube_secret_field nauthera-system kubectl-credentials client_id)
   if ! grep -Eq '^nauthera-system +kubectl +True' <<<"$out"; then
     fail guide "kubectl get oidcclients -A does not show Ready True" "$out"; return
   fi
   if [[ ! "$id" =~ ^[0-9a-f]{32}$ || -z "$secret" || -z "$kid" ]] ||
-     [[ -n "$(secret_field nauthera-system kubectl-credentials client_secret)" ]]; then
+     [[ -n "$(kube_secret_field nauthera-system kubectl-credentials client_secret)" ]]; then
     fail guide "credentials Secrets wrong (ci-deployer id '$id', kubectl id '$kid')"; return
   fi
   if [[ "$(kubectl get nautheraserviceaccount ci-deployer -n ci-cd -o jsonpath='{.status.clientId}')" != "$id" ]]; then
@@ -108,8 +108,8 @@ metadata: {name: temp-bot, namespace: ci-cd}
 spec: {allowedScopes: [openid, email, groups]}
 YAML
   wait_for 10 kubectl get secret temp-bot-credentials -n ci-cd || { fail gc "no Secret"; return; }
-  id=$(secret_field ci-cd temp-bot-credentials client_id)
-  secret=$(secret_field ci-cd temp-bot-credentials client_secret)
+  id=$(kube_secret_field ci-cd temp-bot-credentials client_id)
+  secret=$(kube_secret_field ci-cd temp-bot-credentials client_secret)
   local owner; owner=$(kubectl get secret temp-bot-credentials -n ci-cd \
     -o jsonpath='{.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].controller}/{.metadata.ownerReferences[0].blockOwnerDeletion}')
   wait_for 10 is_code "$id" "$secret" 200 || { fail gc "temp-bot never accepted"; return; }
@@ -128,15 +128,15 @@ YAML
 # --- hand-delete
 case_hand_delete() {
   local t old_id old_secret new_id new_secret
-  old_id=$(secret_field ci-cd ci-deployer-credentials client_id)
-  old_secret=$(secret_field ci-cd ci-deployer-credentials client_secret)
+  old_id=$(kube_secret_field ci-cd ci-deployer-credentials client_id)
+  old_secret=$(kube_secret_field ci-cd ci-deployer-credentials client_secret)
   t=$(now_ms)
   kubectl delete secret ci-deployer-credentials -n ci-cd >/dev/null
   if ! wait_for 10 bash -c "kubectl get secret ci-deployer-credentials -n ci-cd -o jsonpath='{.data.client_id}' | base64 -d | grep -qv '^$old_id\$'"; then
     fail hand-delete "not recreated with a new client_id in 10 s"; return
   fi
-  new_id=$(secret_field ci-cd ci-deployer-credentials client_id)
-  new_secret=$(secret_field ci-cd ci-deployer-credentials client_secret)
+  new_id=$(kube_secret_field ci-cd ci-deployer-credentials client_id)
+  new_secret=$(kube_secret_field ci-cd ci-deployer-credentials client_secret)
   if [[ -z "$new_secret" || "$new_secret" == "$old_secret" ]]; then
     fail hand-delete "client_secret not renewed"; return
   fi
@@ -158,7 +158,7 @@ case_hand_delete() {
 # --- restart
 case_restart() {
   local t secret kid keys_rv
-  secret=$(secret_field ci-cd ci-deployer-credentials client_secret)
+  secret=$(kube_secret_field ci-cd ci-deployer-credentials client_secret)
   kid=$(curl -s "$ISSUER/oauth2/jwks" | python3 -c 'import json,sys; print(json.load(sys.stdin)["keys"][0]["kid"])')
   keys_rv=$(kubectl get secret nauthera-signing-keys -n nauthera-system -o jsonpath='{.metadata.resourceVersion}')
   t=$(now_ms)
@@ -170,7 +170,7 @@ case_restart() {
   start_tokenserver "$A_GRPC" || { fail restart "token server not ready"; return; }
   local kid2; kid2=$(curl -s "$ISSUER/oauth2/jwks" | python3 -c 'import json,sys; print(json.load(sys.stdin)["keys"][0]["kid"])')
   sleep 1  # give a regenerating controller the chance to show itself
-  if [[ "$(secret_field ci-cd ci-deployer-credentials client_secret)" != "$secret" ]]; then
+  if [[ "$(kube_secret_field ci-cd ci-deployer-credentials client_secret)" != "$secret" ]]; then
     fail restart "client_secret changed"; return
   fi
   if [[ "$kid2" != "$kid" || "$(kubectl get secret nauthera-signing-keys -n nauthera-system -o jsonpath='{.metadata.resourceVersion}')" != "$keys_rv" ]]; then
@@ -188,7 +188,7 @@ case_leader() {
   if [[ "$(holder)" != *"_$A_PID" ]]; then fail leader "A does not hold the Lease: $(holder)"; return; fi
   if grep -q "became the leader" "$WORK/B.log"; then fail leader "B also became leader"; return; fi
   # B serves the State it read: its /status shows ci-deployer with the leader's client id.
-  local id; id=$(secret_field ci-cd ci-deployer-credentials client_id)
+  local id; id=$(kube_secret_field ci-cd ci-deployer-credentials client_id)
   if ! wait_for 10 bash -c "curl -s http://127.0.0.1:$B_HTTP/status | grep -q $id"; then
     fail leader "follower B does not serve ci-deployer's credentials"; return
   fi

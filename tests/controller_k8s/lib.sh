@@ -37,22 +37,10 @@ ck8s_parse_args() {
   rm -rf "$WORK"; mkdir -p "$WORK"
 }
 
-PASSED=0; FAILED=0
-pass() { echo "PASS $1"; PASSED=$((PASSED + 1)); }
-fail() {
-  echo "FAIL $1: $2"; FAILED=$((FAILED + 1))
-  if [[ -n "${3:-}" ]]; then sed 's/^/    | /' <<<"$3" | head -n 30; fi
-}
-now_ms() { date +%s%3N; }
-# wait_for SECONDS CMD...: polls CMD every 0.1 s until it succeeds.
-wait_for() {
-  local deadline=$(($(now_ms) + $1 * 1000)); shift
-  until "$@" >/dev/null 2>&1; do
-    (($(now_ms) > deadline)) && return 1
-    sleep 0.1
-  done
-}
-free_port() { _cp_free_port; }
+# pass, fail, wait_for, now_ms, free_port and kube_secret_field come from scripts/lib/common.sh
+# (through control_plane.sh); kubectl is polled every 0.1 s.
+PASSED=0; FAILED=0; FAILURES=()
+WAIT_FOR_INTERVAL=0.1
 
 PIDS=()
 ck8s_cleanup() {
@@ -125,9 +113,6 @@ start_tokenserver() {
   wait_for 30 curl -sf "$ISSUER/readyz"
 }
 
-secret_field() {  # NS NAME FIELD: the decoded data field of a Secret
-  kubectl get secret "$2" -n "$1" -o jsonpath="{.data.$3}" 2>/dev/null | base64 -d
-}
 ready_of() {  # KIND NS NAME: "True"/"False"
   kubectl get "$1" "$3" -n "$2" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'
 }

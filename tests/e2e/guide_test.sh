@@ -82,15 +82,12 @@ source "$ROOT/tests/cluster/control_plane.sh"
 # ---------------------------------------------------------------------------------------
 # Reporting
 
-PASSED=0; FAILED=0
-T_START=$(date +%s%3N)
-now_ms() { date +%s%3N; }
+# pass, fail, wait_for, now_ms and free_port: scripts/lib/common.sh (through control_plane.sh);
+# kubectl and the browser flows are polled every 0.2 s.
+PASSED=0; FAILED=0; FAILURES=()
+WAIT_FOR_INTERVAL=0.2
+T_START=$(now_ms)
 secs() { printf '%d.%d' $(($1 / 1000)) $((($1 % 1000) / 100)); }
-pass() { echo "PASS $1"; PASSED=$((PASSED + 1)); }
-fail() {
-  echo "FAIL $1: $2"; FAILED=$((FAILED + 1))
-  if [[ -n "${3:-}" ]]; then sed 's/^/    | /' <<<"$3" | head -n 40; fi
-}
 # die NAME WHY [DETAIL]: a failure the rest cannot run without.
 die() { fail "$@"; FINISHED=1; echo "guide_test: stopping; logs in $WORK"; exit 1; }
 TIMINGS=()
@@ -100,18 +97,6 @@ phase() {
   [[ -n "$PHASE" ]] && TIMINGS+=("$(printf '%-34s %6s s' "$PHASE" "$(secs $((t - PHASE_T)))")")
   PHASE="$1"; PHASE_T=$t
   [[ -n "$1" ]] && echo "== $1 (at $(secs $((t - T_START))) s)"
-}
-# wait_for SECONDS CMD...: polls CMD every 0.2 s until it succeeds.
-wait_for() {
-  local deadline=$(($(now_ms) + $1 * 1000)); shift
-  until "$@" >/dev/null 2>&1; do
-    (($(now_ms) > deadline)) && return 1
-    sleep 0.2
-  done
-}
-free_port() {
-  python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 jwt_payload() {  # TOKEN: the decoded JSON payload
   local part; part=$(cut -d. -f2 <<<"$1" | tr '_-' '/+')
@@ -611,6 +596,8 @@ phase "token cache"
 CACHE="$WORK/home/alice/.kube/cache/oidc-login"
 cache_file() {  # the kubelogin cache entry (JSON with id_token), newest first
   local f
+  # Newest first; kubelogin names its entries with hex digests (no spaces).
+  # shellcheck disable=SC2045
   for f in $(ls -t "$CACHE" 2>/dev/null); do
     [[ "$f" != *.lock && -s "$CACHE/$f" ]] || continue  # kubelogin's lock files are empty
     jq -e '.id_token | strings' "$CACHE/$f" >/dev/null 2>&1 && { echo "$CACHE/$f"; return 0; }

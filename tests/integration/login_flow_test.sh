@@ -212,15 +212,15 @@ fi
 # ---------------------------------------------------------------------------------------
 # The relying party and the browser
 
-args=(--issuer "$ISSUER" --client-id "$(secret_field "$KUBECTL_SECRET" client_id)"
-      --other-client-id "$(secret_field "$OTHER_SECRET" client_id)"
+args=(--issuer "$ISSUER" --client-id "$(manifest_secret_field "$KUBECTL_SECRET" client_id)"
+      --other-client-id "$(manifest_secret_field "$OTHER_SECRET" client_id)"
       --alice-email "$ALICE_EMAIL" --artifacts "$WORK" --callback-port "$CALLBACK_PORT")
 if [[ -n "$SKIP_DISABLED" ]]; then args+=(--skip-disabled "$SKIP_DISABLED"); else args+=(--disabled-user "$DISABLED_USER"); fi
 [[ -n "$ONLY" ]] && args+=(--only "$ONLY")
 
 set +e
 ALICE_PASSWORD="$ALICE_PASSWORD" BOB_PASSWORD="$BOB_PASSWORD" \
-OTHER_CLIENT_SECRET="$(secret_field "$OTHER_SECRET" client_secret)" \
+OTHER_CLIENT_SECRET="$(manifest_secret_field "$OTHER_SECRET" client_secret)" \
   node "$HERE/login-flow.mjs" "${args[@]}" </dev/null &
 NODE_PID=$!
 wait "$NODE_PID"

@@ -66,9 +66,7 @@ export BOB_PASSWORD=${LOGIN_FLOW_BOB_PASSWORD:-$(documented_password bob)}
 [[ -n "$ALICE_PASSWORD" && -n "$BOB_PASSWORD" ]] || {
   echo "FAIL  setup: the quickstart does not document the passwords of alice and bob"; exit 1; }
 
-PASSED=0; FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "PASS  $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL  $*"; }
+PASSED=0; FAILED=0; FAILURES=()  # pass and fail: scripts/lib/common.sh
 # run_node COMMAND ARGS...: runs replicas-flow.mjs, echoes its lines, adds its counts.
 run_node() {
   local out rc=0
@@ -127,7 +125,7 @@ client_ready() {
   done
 }
 wait_for 15 client_ready || { echo "FAIL  setup: the kubectl client is not served within 15 s"; exit 1; }
-CLIENT_ID=$(secret_field "$KUBECTL_SECRET" client_id)
+CLIENT_ID=$(manifest_secret_field "$KUBECTL_SECRET" client_id)
 
 # 1. Shared state across replicas.
 run_node shared --a "$A" --b "$B" --label "redis, A+B" --session-file "$WORK/alice-session"

@@ -148,12 +148,12 @@ run_node() {
   local rc
   set +e
   ALICE_PASSWORD="$ALICE_PASSWORD" \
-  RS_SECRET="$(secret_field "$RS_SECRET_FILE" client_secret)" \
-  CI_SECRET="$(secret_field "$CI_SECRET_FILE" client_secret)" \
+  RS_SECRET="$(manifest_secret_field "$RS_SECRET_FILE" client_secret)" \
+  CI_SECRET="$(manifest_secret_field "$CI_SECRET_FILE" client_secret)" \
     node "$HERE/revoke-introspect.mjs" --issuer "$ISSUER" --label "$1" \
-      --kubectl-id "$(secret_field "$KUBECTL_SECRET" client_id)" \
-      --rs-id "$(secret_field "$RS_SECRET_FILE" client_id)" \
-      --ci-id "$(secret_field "$CI_SECRET_FILE" client_id)" </dev/null &
+      --kubectl-id "$(manifest_secret_field "$KUBECTL_SECRET" client_id)" \
+      --rs-id "$(manifest_secret_field "$RS_SECRET_FILE" client_id)" \
+      --ci-id "$(manifest_secret_field "$CI_SECRET_FILE" client_id)" </dev/null &
   NODE_PID=$!
   wait "$NODE_PID"
   rc=$?
@@ -188,7 +188,7 @@ else
   start_tokenserver --redis-url="redis://127.0.0.1:$REDIS_PORT/0"
   run_node "redis store"
   stop_pid "$REDIS_PID"; REDIS_PID=""
-  RS_AUTH="$(secret_field "$RS_SECRET_FILE" client_id):$(secret_field "$RS_SECRET_FILE" client_secret)"
+  RS_AUTH="$(manifest_secret_field "$RS_SECRET_FILE" client_id):$(manifest_secret_field "$RS_SECRET_FILE" client_secret)"
   for path in /oauth2/revoke /oauth2/introspect; do
     answer=$(curl -s -w ' %{http_code}' -u "$RS_AUTH" "$ISSUER$path" -d token=some-refresh-token-0123456789)
     if [[ "$answer" == *'"temporarily_unavailable"'*' 503' ]]; then

@@ -47,7 +47,7 @@ case "$cmd" in
     cp "$CP_WORKDIR/apiserver.log" "$CP_WORKDIR/apiserver.before-restart.log"
     _cp_spawn apiserver "$CP_WORKDIR/apiserver.log" "${argv[@]}"
     d="$CP_WORKDIR/pki"
-    deadline=$(($(_cp_now_ms) + 60000))
+    deadline=$(($(now_ms) + 60000))
     # shellcheck disable=SC2154  # set by _cp_spawn (printf -v CP_PGID_<name>)
     CP_READY_TIMEOUT=60 _cp_wait_url apiserver "$CP_PGID_apiserver" "$deadline" "$url/readyz" \
       --cacert "$d/ca.crt" --cert "$d/admin.crt" --key "$d/admin.key"

@@ -32,9 +32,9 @@ if ((${#scripts[@]} < 10)); then
   exit 1
 fi
 
-# -x follows `source` of files given on the command line; the scripts say where their
-# sourced files are with `# shellcheck source=` directives.
-if out=$(shellcheck -x -S warning -f gcc "${scripts[@]}" 2>&1); then
+# -x -P SCRIPTDIR follows `source`: the scripts say where their sourced files are, relative to
+# themselves, with `# shellcheck source=` directives.
+if out=$(shellcheck -x -P SCRIPTDIR -S warning -f gcc "${scripts[@]}" 2>&1); then
   echo "PASS shellcheck: ${#scripts[@]} scripts, no warnings"
   exit 0
 fi

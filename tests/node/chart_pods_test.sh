@@ -48,12 +48,8 @@ find "$WORK" -mindepth 1 -maxdepth 1 ! -name node -exec rm -rf {} +
 # shellcheck source=node.sh
 source "$HERE/node.sh"
 
-PASSED=0; FAILED=0
-pass() { echo "PASS $1"; PASSED=$((PASSED + 1)); }
-fail() {
-  echo "FAIL $1: $2"; FAILED=$((FAILED + 1))
-  if [[ -n "${3:-}" ]]; then sed 's/^/    | /' <<<"$3" | head -n 40; fi
-}
+# pass and fail: scripts/lib/common.sh (through node.sh).
+PASSED=0; FAILED=0; FAILURES=()
 
 if ! why=$(node_check); then
   echo "FAIL setup: this machine cannot run a Kubernetes node, so the node tests cannot run:"
