@@ -23,8 +23,8 @@ MODE="${1:-}"
 BUILD_ONLY=0
 [[ "${2:-}" == --build-only ]] && BUILD_ONLY=1
 case "$MODE" in
-  address) BUILD_DIR="$CACHE/asan"; compiler=g++ ;;
-  thread) BUILD_DIR="$CACHE/tsan"; compiler=clang++ ;;
+  address) BUILD_DIR="$CACHE/asan"; compiler="g++" ;;
+  thread) BUILD_DIR="$CACHE/tsan"; compiler="clang++" ;;
   -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
   *) echo "sanitize: usage: $0 address|thread [--build-only]" >&2; exit 2 ;;
 esac
