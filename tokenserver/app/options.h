@@ -23,10 +23,10 @@ struct TokenServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   bool plain_http_behind_tls_proxy = false;
-  std::string grpc_tls_ca;
-  std::string grpc_tls_cert;
   // CIDRs of the proxies whose X-Forwarded-For / Forwarded name the client; "" = none.
   std::string trusted_proxies;
+  std::string grpc_tls_ca;
+  std::string grpc_tls_cert;
   std::string grpc_tls_key;
   int threads = 0;  // 0 = one per core
   std::string node_id;
@@ -48,9 +48,9 @@ struct ResolvedOptions {
   int threads = 2;
   std::chrono::milliseconds shutdown_delay{0};
   std::chrono::milliseconds shutdown_timeout{10000};
+  TrustedProxies trusted_proxies;
 };
 absl::StatusOr<ResolvedOptions> Resolve(const TokenServerOptions& options);
-  TrustedProxies trusted_proxies;
 
 }  // namespace nauthera
 
