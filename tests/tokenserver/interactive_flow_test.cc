@@ -456,10 +456,6 @@ TEST_CASE("behind a trusted proxy, other people's failures never refuse alice's 
   // Alice, at her own address through the same proxy (and through an IPv6 one).
   flow.forwarded_ = {{"x-forwarded-for", "198.51.100.7"}};
   CHECK(flow.Login("alice", testing::kUserPassword).status == 303);
-}
-
-}  // namespace nauthera
-
   flow.peer_ = "fd00::5";
   flow.forwarded_ = {{"forwarded", "for=\"[2001:db8::7]:4711\";proto=https"}};
   CHECK(flow.Login("alice", testing::kUserPassword).status == 303);
@@ -475,6 +471,10 @@ TEST_CASE("forwarded headers from an untrusted peer are ignored: the peer is thr
   }
   flow.forwarded_ = {{"x-forwarded-for", "198.51.100.200"}};
   CHECK(flow.Login("alice", testing::kUserPassword).status == 429);
+}
+
+}  // namespace nauthera
+
 namespace nauthera {
 
 TEST_CASE("userinfo takes the access token from a form-encoded POST body, never from both") {

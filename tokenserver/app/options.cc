@@ -26,14 +26,14 @@ void DeclareTokenServerFlags(FlagSet* flags, TokenServerOptions* o) {
                 "PEM private key for an https --listen (re-read when it changes)");
   flags->Bool("plain-http-behind-tls-proxy", &o->plain_http_behind_tls_proxy,
               "Allow a non-loopback http --listen because a TLS-terminating proxy fronts it");
-  flags->String("grpc-tls-ca", &o->grpc_tls_ca,
-                "CA that signed the controller's certificate (mutual TLS)");
-  flags->String("grpc-tls-cert", &o->grpc_tls_cert, "This token server's client certificate");
   flags->String("trusted-proxies", &o->trusted_proxies,
                 "Comma-separated CIDRs (IPv4 and IPv6, e.g. 10.0.0.0/8,fd00::/8) of the "
                 "proxies in front (Ingress, load balancer): when the TCP peer is one of them, "
                 "the client address for the login limits is the rightmost address in "
                 "X-Forwarded-For / Forwarded that is not. Default: none (the TCP peer)");
+  flags->String("grpc-tls-ca", &o->grpc_tls_ca,
+                "CA that signed the controller's certificate (mutual TLS)");
+  flags->String("grpc-tls-cert", &o->grpc_tls_cert, "This token server's client certificate");
   flags->String("grpc-tls-key", &o->grpc_tls_key, "This token server's client key");
   flags->Int("threads", &o->threads, "HTTP I/O threads; 0 = one per core (at least 2)");
   flags->String("node-id", &o->node_id, "Name in the controller's logs (default host-pid)");
@@ -89,12 +89,12 @@ absl::StatusOr<ResolvedOptions> Resolve(const TokenServerOptions& options) {
   if (!timeout.ok()) return timeout.status();
   out.shutdown_delay = *delay;
   out.shutdown_timeout = *timeout;
-  if (options.redis_timeout_ms <= 0) {
-    return absl::InvalidArgumentError("--redis-timeout-ms must be positive");
-  }
   auto proxies = TrustedProxies::Parse(options.trusted_proxies);
   if (!proxies.ok()) return proxies.status();
   out.trusted_proxies = *std::move(proxies);
+  if (options.redis_timeout_ms <= 0) {
+    return absl::InvalidArgumentError("--redis-timeout-ms must be positive");
+  }
   return out;
 }
 
