@@ -130,7 +130,8 @@ absl::Status ControllerApp::StartLocal() {
   std::string keys_path =
       absl::StrCat(options.state_dir, "/keys/", kSigningKeysSecretName, ".yaml");
   key_store_ = MakeFileKeyStore(keys_path);
-  ASSIGN_OR_RETURN(keys_, KeyRing::LoadOrCreate(*key_store_, absl::ToUnixSeconds(absl::Now())));
+  ASSIGN_OR_RETURN(keys_, KeyRing::LoadOrCreate(*key_store_, absl::ToUnixSeconds(absl::Now()),
+                                                       options.signing_algorithm));
   LogKeys(keys_path);
   // 4. Credentials, statuses, the reconcile pass.
   store_ = std::make_unique<FolderCredentialStore>(absl::StrCat(options.state_dir, "/secrets"));
@@ -154,6 +155,7 @@ absl::Status ControllerApp::StartKubernetes() {
   mode_options.watch_namespace = options_.watch_namespace;
   mode_options.leader_elect = options_.leader_elect;
   mode_options.lease_duration = options_.lease_duration;
+  mode_options.signing_algorithm = options_.signing_algorithm;
   ASSIGN_OR_RETURN(kube_, KubernetesMode::Start(mode_options, [this] { Wake(); }));
   source_ = kube_->TakeSource();
   keys_ = kube_->TakeKeys();
@@ -179,6 +181,11 @@ void ControllerApp::MakeManager() {
   manager_options.issuer = IssuerSettings{options_.issuer_url, options_.jwks_max_age_seconds};
   KeyManager::Options key_options;
   key_options.rotation = RotationSettingsFrom(options_);
+  // New keys (each rotation's) get the configured algorithm; existing keys keep theirs, so a
+  // change of algorithm goes through the usual PUBLISHED -> ACTIVE -> RETIRED phases.
+  key_options.make_key = [algorithm = options_.signing_algorithm](int64_t now) {
+    return KeyRing::MakeKey(now, algorithm);
+  };
   KubernetesMode* kube = kube_.get();
   key_options.may_write = [kube] { return kube == nullptr || kube->Writes(); };
   key_manager_ = std::make_unique<KeyManager>(std::move(key_store_), std::move(keys_),

@@ -75,6 +75,9 @@ struct Binding {
     set.String("key-retired-overlap", &key_retired_overlap,
                "a retired key stays in the JWKS at least this long (and always until every "
                "token it signed has expired)");
+    set.String("signing-algorithm", &o.signing_algorithm,
+               "RS256 or ES256: the algorithm of new signing keys (the first key, and each "
+               "rotation's new key); keys already made keep theirs");
     DeclareHttpFlags(&set, &http);
   }
 };

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/crypto/jws_key.h"
 #include "common/util/url.h"
 
 namespace nauthera::controller {
@@ -141,6 +142,10 @@ absl::Status ValidateOptions(const ControllerOptions& options) {
   }
   if (options.jwks_max_age_seconds < 0 || options.jwks_max_age_seconds > 86400) {
     return refuse("--jwks-max-age must be between 0 and 86400 seconds");
+  }
+  if (!IsSupportedJwsAlgorithm(options.signing_algorithm)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--signing-algorithm=", options.signing_algorithm, ": write RS256 or ES256"));
   }
   return ValidateRotationSettings(RotationSettingsFrom(options));
 }

@@ -46,6 +46,9 @@ struct ControllerOptions {
   absl::Duration key_rotation_period = absl::Hours(7 * 24);  // 0: only when asked
   absl::Duration key_publish_ahead = absl::Minutes(10);
   absl::Duration key_retired_overlap = absl::Hours(1);
+  // The JWS alg of every new signing key (RFC 7518 §3.1): "RS256" or "ES256". Existing keys
+  // keep theirs; a change takes effect at the next rotation (docs/signing-keys.md).
+  std::string signing_algorithm = "RS256";
 
   bool mutual_tls() const { return !grpc_tls_cert.empty(); }
   bool kubernetes() const { return !kubeconfig.empty() || in_cluster; }

@@ -22,14 +22,15 @@ absl::Status Refuse(const KeyStore& store, absl::string_view why) {
 
 }  // namespace
 
-absl::StatusOr<SigningKey> KeyRing::MakeKey(int64_t now) {
-  ASSIGN_OR_RETURN(std::unique_ptr<RsaKey> rsa, RsaKey::Generate(2048));
+absl::StatusOr<SigningKey> KeyRing::MakeKey(int64_t now, absl::string_view algorithm) {
+  ASSIGN_OR_RETURN(std::unique_ptr<JwsKey> made, GenerateJwsKey(algorithm));
   SigningKey key;
-  key.kid = rsa->Thumbprint();
+  key.kid = made->Thumbprint();
+  key.algorithm = std::string(made->Algorithm());
   key.phase = KeyPhase::kActive;
   key.created_at = now;
-  key.private_key_pem = rsa->PrivatePem();
-  key.key = std::shared_ptr<const RsaKey>(std::move(rsa));
+  key.private_key_pem = made->PrivatePem();
+  key.key = std::shared_ptr<const JwsKey>(std::move(made));
   return key;
 }
 
@@ -50,8 +51,9 @@ absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::FromSecretData(
   return ring;
 }
 
-absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::Generate(int64_t now_unix_seconds) {
-  ASSIGN_OR_RETURN(SigningKey key, MakeKey(now_unix_seconds));
+absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::Generate(int64_t now_unix_seconds,
+                                                           absl::string_view algorithm) {
+  ASSIGN_OR_RETURN(SigningKey key, MakeKey(now_unix_seconds, algorithm));
   key.activated_at = now_unix_seconds;
   std::vector<SigningKey> keys = {std::move(key)};
   return std::unique_ptr<KeyRing>(
@@ -66,7 +68,8 @@ std::map<std::string, std::string> KeyRing::ToSecretData() const {
 }
 
 absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::LoadOrCreate(KeyStore& store,
-                                                               int64_t now_unix_seconds) {
+                                                               int64_t now_unix_seconds,
+                                                               absl::string_view algorithm) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     absl::StatusOr<StoredKeys> stored = store.Load();
     if (stored.ok()) {
@@ -95,7 +98,7 @@ absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::LoadOrCreate(KeyStore& store,
     }
     if (!absl::IsNotFound(stored.status())) return stored.status();
     // 2. First start: one ACTIVE key and a session key.
-    ASSIGN_OR_RETURN(std::unique_ptr<KeyRing> ring, Generate(now_unix_seconds));
+    ASSIGN_OR_RETURN(std::unique_ptr<KeyRing> ring, Generate(now_unix_seconds, algorithm));
     absl::Status saved = store.Save(ring->ToSecretData(), "");
     if (saved.ok()) return ring;
     if (!absl::IsAlreadyExists(saved)) return saved;
@@ -108,9 +111,10 @@ absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::LoadOrCreate(KeyStore& store,
 }
 
 absl::StatusOr<std::unique_ptr<KeyRing>> KeyRing::LoadOrCreate(const std::string& path,
-                                                               int64_t now_unix_seconds) {
+                                                               int64_t now_unix_seconds,
+                                                               absl::string_view algorithm) {
   std::unique_ptr<KeyStore> store = MakeFileKeyStore(path);
-  return LoadOrCreate(*store, now_unix_seconds);
+  return LoadOrCreate(*store, now_unix_seconds, algorithm);
 }
 
 }  // namespace nauthera::controller

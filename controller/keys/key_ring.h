@@ -27,17 +27,19 @@ class KeyRing {
   // saves them when there is none (if another replica saved first, uses the winner's). Fails
   // (and writes nothing) when the Secret exists but cannot be read as a key set: the keys
   // must be repaired, never silently replaced.
-  static absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreate(KeyStore& store,
-                                                               int64_t now_unix_seconds);
+  // `algorithm` ("RS256" or "ES256") is that of the first key; loaded keys keep theirs.
+  static absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreate(
+      KeyStore& store, int64_t now_unix_seconds, absl::string_view algorithm = "RS256");
   // The same, for the local-mode file at `path`.
-  static absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreate(const std::string& path,
-                                                               int64_t now_unix_seconds);
+  static absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreate(
+      const std::string& path, int64_t now_unix_seconds, absl::string_view algorithm = "RS256");
 
   // A Secret's decoded data. Fails when it cannot be used as a key set.
   static absl::StatusOr<std::unique_ptr<KeyRing>> FromSecretData(
       const std::map<std::string, std::string>& data);
-  // A new key set: one ACTIVE RSA-2048 key and a session key (created() is true).
-  static absl::StatusOr<std::unique_ptr<KeyRing>> Generate(int64_t now_unix_seconds);
+  // A new key set: one ACTIVE key for `algorithm` and a session key (created() is true).
+  static absl::StatusOr<std::unique_ptr<KeyRing>> Generate(int64_t now_unix_seconds,
+                                                           absl::string_view algorithm = "RS256");
   // The decoded Secret data FromSecretData reads.
   std::map<std::string, std::string> ToSecretData() const;
 
@@ -57,8 +59,9 @@ class KeyRing {
     rotation_handled_ = std::move(rotation_handled);
   }
 
-  // Every RSA-2048 signing key comes from here (an ACTIVE key stamped `now`).
-  static absl::StatusOr<SigningKey> MakeKey(int64_t now);
+  // Every signing key comes from here (an ACTIVE key stamped `now`): RSA-2048 for RS256,
+  // P-256 for ES256 (RFC 7518 §3.3, §3.4).
+  static absl::StatusOr<SigningKey> MakeKey(int64_t now, absl::string_view algorithm = "RS256");
 
  private:
   KeyRing(std::vector<SigningKey> keys, std::string session_key, bool created)

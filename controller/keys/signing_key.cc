@@ -53,15 +53,16 @@ absl::StatusOr<std::vector<SigningKey>> DecodeKeySet(absl::string_view json) {
       return absl::DataLossError(absl::StrCat("keys.json item ", i, ": ", why));
     };
     if (!item.is_object() || !item.value("kid", nlohmann::json()).is_string() ||
-        !item.value("alg", nlohmann::json()).is_string() ||
+        (item.contains("alg") && !item["alg"].is_string()) ||
         !item.value("phase", nlohmann::json()).is_string() ||
         !item.value("created_at", nlohmann::json()).is_number_integer() ||
         !item.value("private_key_pem", nlohmann::json()).is_string()) {
-      return bad("needs kid, alg, phase, created_at and private_key_pem");
+      return bad("needs kid, phase, created_at and private_key_pem (and alg a string)");
     }
     SigningKey key;
     key.kid = item["kid"].get<std::string>();
-    key.algorithm = item["alg"].get<std::string>();
+    // Key sets from before ES256 have no alg: they were all RS256.
+    key.algorithm = item.contains("alg") ? item["alg"].get<std::string>() : "RS256";
     std::optional<KeyPhase> phase = KeyPhaseFromName(item["phase"].get<std::string>());
     if (!phase) return bad("phase must be PUBLISHED, ACTIVE or RETIRED");
     key.phase = *phase;
@@ -75,9 +76,10 @@ absl::StatusOr<std::vector<SigningKey>> DecodeKeySet(absl::string_view json) {
       *target = item[field].get<int64_t>();
     }
     key.private_key_pem = item["private_key_pem"].get<std::string>();
-    absl::StatusOr<std::unique_ptr<RsaKey>> parsed = RsaKey::FromPrivatePem(key.private_key_pem);
+    absl::StatusOr<std::unique_ptr<JwsKey>> parsed =
+        JwsKeyFromPrivatePem(key.algorithm, key.private_key_pem);
     if (!parsed.ok()) return bad(absl::StrCat("private key: ", parsed.status().message()));
-    key.key = std::shared_ptr<const RsaKey>(*std::move(parsed));
+    key.key = std::shared_ptr<const JwsKey>(*std::move(parsed));
     keys.push_back(std::move(key));
   }
   absl::Status check = CheckKeySet(keys);
@@ -93,9 +95,10 @@ absl::Status CheckKeySet(const std::vector<SigningKey>& keys) {
       return absl::FailedPreconditionError(absl::StrCat("key ", key.kid, " appears twice"));
     }
     if (key.key == nullptr) return absl::FailedPreconditionError("a key is not parsed");
-    if (key.algorithm != "RS256") {
+    if (!IsSupportedJwsAlgorithm(key.algorithm) || key.key->Algorithm() != key.algorithm) {
       return absl::FailedPreconditionError(
-          absl::StrCat("key ", key.kid, ": alg ", key.algorithm, " is not supported (RS256)"));
+          absl::StrCat("key ", key.kid, ": alg ", key.algorithm,
+                       " is not supported (RS256, ES256) or not the key's"));
     }
     if (key.kid != key.key->Thumbprint()) {
       return absl::FailedPreconditionError(

@@ -91,10 +91,11 @@ std::unique_ptr<KeyStore> MakeKubernetesKeyStore(kube::KubeClient& client, const
 }
 
 absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreateKeySecret(KeyStore& store,
-                                                               absl::Time deadline) {
+                                                               absl::Time deadline,
+                                                               absl::string_view algorithm) {
   while (true) {
     absl::StatusOr<std::unique_ptr<KeyRing>> ring =
-        KeyRing::LoadOrCreate(store, absl::ToUnixSeconds(absl::Now()));
+        KeyRing::LoadOrCreate(store, absl::ToUnixSeconds(absl::Now()), algorithm);
     if (ring.ok() || !absl::IsUnavailable(ring.status()) || absl::Now() > deadline) {
       if (!ring.ok()) {
         return absl::Status(ring.status().code(),

@@ -23,8 +23,8 @@ std::unique_ptr<KeyStore> MakeKubernetesKeyStore(kube::KubeClient& client, const
 // Loads the key Secret from `store`, or creates it. Retries unavailable answers until
 // `deadline`. Fails without writing when the Secret exists but is not a usable key set (it
 // must be repaired, never replaced).
-absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreateKeySecret(KeyStore& store,
-                                                               absl::Time deadline);
+absl::StatusOr<std::unique_ptr<KeyRing>> LoadOrCreateKeySecret(
+    KeyStore& store, absl::Time deadline, absl::string_view algorithm = "RS256");
 
 }  // namespace nauthera::controller
 

@@ -70,7 +70,8 @@ absl::StatusOr<std::unique_ptr<KubernetesMode>> KubernetesMode::Start(
   // 4. The signing keys: every replica uses the one Secret.
   mode->key_store_ = MakeKubernetesKeyStore(*mode->client_, mode->ns_);
   ASSIGN_OR_RETURN(mode->keys_,
-                   LoadOrCreateKeySecret(*mode->key_store_, absl::Now() + absl::Seconds(30)));
+                   LoadOrCreateKeySecret(*mode->key_store_, absl::Now() + absl::Seconds(30),
+                                         options.signing_algorithm));
   LogInfo("kubernetes mode", {{"server", config->server},
                               {"namespace", mode->ns_},
                               {"watch_namespace", options.watch_namespace.empty()

@@ -29,6 +29,7 @@ struct KubernetesModeOptions {
   std::string watch_namespace;  // "" = every namespace
   bool leader_elect = false;
   absl::Duration lease_duration = absl::Seconds(15);
+  std::string signing_algorithm = "RS256";  // of the first key, when none exists
 };
 
 class KubernetesMode {

@@ -5,7 +5,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
-#include "common/crypto/rsa_key.h"
+#include "common/crypto/jws_key.h"
 #include "common/util/url.h"
 #include "controller/api/well_known.h"
 #include "controller/snapshot/secret_hash.h"
@@ -142,7 +142,8 @@ absl::Status CheckStateConsistency(const pb::State& state) {
   for (const pb::SigningKey& key : state.signing_keys()) {
     if (key.phase() != pb::SigningKey::ACTIVE) continue;
     ++active;
-    absl::StatusOr<std::unique_ptr<RsaKey>> parsed = RsaKey::FromPrivatePem(key.private_key_pem());
+    absl::StatusOr<std::unique_ptr<JwsKey>> parsed =
+        JwsKeyFromPrivatePem(key.algorithm(), key.private_key_pem());
     if (!parsed.ok()) {
       return inconsistent(absl::StrCat("the ACTIVE key ", key.kid(), " does not parse"));
     }
