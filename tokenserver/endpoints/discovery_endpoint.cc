@@ -61,7 +61,8 @@ std::string RenderDiscovery(const Snapshot& snapshot) {
     doc["request_uri_parameter_supported"] = false;
   }
   doc["subject_types_supported"] = {"public"};
-  doc["id_token_signing_alg_values_supported"] = {"RS256"};
+  // What the published keys really are: RS256, ES256, or both during a change of algorithm.
+  doc["id_token_signing_alg_values_supported"] = snapshot.published_algorithms();
   doc["userinfo_signing_alg_values_supported"] = {"none"};
   doc["claims_supported"] = {"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
                              "azp", "jti", "client_id", "scope", "email", "email_verified",

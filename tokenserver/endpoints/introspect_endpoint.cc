@@ -62,7 +62,7 @@ bool MayIntrospect(const nlohmann::json& claims, const std::string& caller) {
 OAuthOr<Introspection> IntrospectAccessToken(const Snapshot& snapshot, const std::string& token,
                                              const AuthenticatedClient& caller, int64_t now,
                                              OneTimeStore* store) {
-  // Signature against every published key, alg RS256 only, typ at+jwt, iss, exp.
+  // Signature against every published key, alg RS256 or ES256 only, typ at+jwt, iss, exp.
   auto claims = VerifyJwt(snapshot, token, {"at+jwt", false}, now);
   if (!claims.ok()) return Introspection();
   // nbf is optional in our tokens; when present it must have passed (RFC 7519 §4.1.5).

@@ -12,12 +12,17 @@ std::string RenderJwks(const Snapshot& snapshot) {
   // whose tokens may still be live.
   for (const PublishedKey& published : snapshot.published_keys()) {
     nlohmann::ordered_json jwk;
-    jwk["kty"] = "RSA";
+    // RFC 7518 §6.3.1 (RSA: n, e) and §6.2.1 (EC: crv, x, y).
+    auto members = published.key->PublicJwkMembers();
+    for (const auto& [name, value] : members) {
+      if (name == "kty") jwk["kty"] = value;
+    }
     jwk["use"] = "sig";
-    jwk["alg"] = "RS256";
+    jwk["alg"] = std::string(published.key->Algorithm());
     jwk["kid"] = published.kid;
-    jwk["n"] = published.key->ModulusB64();
-    jwk["e"] = published.key->ExponentB64();
+    for (const auto& [name, value] : members) {
+      if (name != "kty") jwk[name] = value;
+    }
     keys.push_back(std::move(jwk));
   }
   nlohmann::ordered_json doc;

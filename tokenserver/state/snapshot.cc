@@ -1,5 +1,7 @@
 #include "tokenserver/state/snapshot.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/util/status_macros.h"
 #include "common/util/url.h"
@@ -51,11 +53,12 @@ const std::string& Snapshot::Rendered(Document document,
 
 absl::Status Snapshot::CheckAndPrepareKeys() {
   for (const v1::SigningKey& key : state_.signing_keys()) {
-    if (key.algorithm() != "RS256") {
+    // RFC 7518 §3.3 RS256 and §3.4 ES256; anything else (none, HS*) is never accepted.
+    if (!IsSupportedJwsAlgorithm(key.algorithm())) {
       return absl::InvalidArgumentError(
           absl::StrCat("key ", key.kid(), ": unsupported algorithm \"", key.algorithm(), "\""));
     }
-    auto parsed = RsaKey::FromPrivatePem(key.private_key_pem());
+    auto parsed = JwsKeyFromPrivatePem(key.algorithm(), key.private_key_pem());
     if (!parsed.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("key ", key.kid(), ": ", parsed.status().message()));
@@ -70,7 +73,7 @@ absl::Status Snapshot::CheckAndPrepareKeys() {
         return absl::InvalidArgumentError(absl::StrCat("key ", key.kid(), " appears twice"));
       }
     }
-    std::shared_ptr<const RsaKey> shared(std::move(*parsed));
+    std::shared_ptr<const JwsKey> shared(std::move(*parsed));
     if (key.phase() == v1::SigningKey::ACTIVE) {
       if (active_key_) return absl::InvalidArgumentError("more than one ACTIVE signing key");
       active_key_ = shared;
@@ -111,6 +114,18 @@ absl::Status Snapshot::CheckAndIndexUsers() {
     }
   }
   return absl::OkStatus();
+}
+
+std::vector<std::string> Snapshot::published_algorithms() const {
+  std::vector<std::string> algorithms;
+  for (const PublishedKey& published : keys_) {
+    std::string alg(published.key->Algorithm());
+    if (std::find(algorithms.begin(), algorithms.end(), alg) == algorithms.end()) {
+      algorithms.push_back(std::move(alg));
+    }
+  }
+  std::sort(algorithms.begin(), algorithms.end());
+  return algorithms;
 }
 
 const v1::User* Snapshot::FindUserByUsername(absl::string_view username) const {

@@ -12,14 +12,14 @@
 
 #include "absl/base/call_once.h"
 #include "absl/status/statusor.h"
-#include "common/crypto/rsa_key.h"
+#include "common/crypto/jws_key.h"
 #include "nauthera/v1/state.pb.h"
 
 namespace nauthera {
 
 struct PublishedKey {
   std::string kid;
-  std::shared_ptr<const RsaKey> key;
+  std::shared_ptr<const JwsKey> key;  // RS256 (RSA) or ES256 (EC P-256)
   v1::SigningKey::Phase phase;
 };
 
@@ -34,9 +34,11 @@ class Snapshot {
   int64_t generated_at() const { return state_.generated_at(); }
 
   // The key that signs new tokens, and its kid.
-  const RsaKey& active_key() const { return *active_key_; }
+  const JwsKey& active_key() const { return *active_key_; }
   const std::string& active_kid() const { return active_kid_; }
   const std::vector<PublishedKey>& published_keys() const { return keys_; }
+  // The distinct algorithms of the published keys, sorted (discovery lists exactly these).
+  std::vector<std::string> published_algorithms() const;
 
   // nullptr when no client has this id.
   const v1::Client* FindClient(absl::string_view client_id) const;
@@ -65,7 +67,7 @@ class Snapshot {
 
   v1::State state_;
   std::vector<PublishedKey> keys_;
-  std::shared_ptr<const RsaKey> active_key_;
+  std::shared_ptr<const JwsKey> active_key_;
   std::string active_kid_;
   std::map<std::string, const v1::Client*, std::less<>> clients_;
   std::map<std::string, const v1::User*, std::less<>> users_by_name_;

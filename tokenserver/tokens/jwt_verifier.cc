@@ -40,19 +40,22 @@ absl::StatusOr<nlohmann::json> VerifyJwt(const Snapshot& snapshot, absl::string_
   auto kid_member = StringMember(*header, "kid");
   if (!alg.ok() || !typ.ok() || !kid_member.ok()) return absl::InvalidArgumentError("malformed token");
   // RFC 8725 §3.1: the algorithm is ours to pick, never the token's.
-  if (*alg != "RS256") return absl::InvalidArgumentError("unexpected alg");
+  // Only what we sign with (RS256, ES256; never none or HS*), and below only with a key of
+  // that very algorithm.
+  if (!IsSupportedJwsAlgorithm(*alg)) return absl::InvalidArgumentError("unexpected alg");
   if (*typ != expect.typ) return absl::InvalidArgumentError("unexpected typ");
   // RFC 7515 §4.1.11: we understand no extension, so a token that lists any is refused.
   if (header->contains("crit")) return absl::InvalidArgumentError("unsupported crit");
   std::string kid = *kid_member;
-  const RsaKey* key = nullptr;
+  const JwsKey* key = nullptr;
   for (const PublishedKey& published : snapshot.published_keys()) {
     if (published.kid == kid) key = published.key.get();
   }
   if (key == nullptr) return absl::InvalidArgumentError("unknown signing key");
+  if (key->Algorithm() != *alg) return absl::InvalidArgumentError("alg is not the key's");
   auto signature = Base64UrlDecode(parts[2]);
   std::string input = absl::StrCat(parts[0], ".", parts[1]);
-  if (!signature.ok() || !key->VerifyRs256(input, *signature)) {
+  if (!signature.ok() || !key->Verify(input, *signature)) {
     return absl::InvalidArgumentError("bad signature");
   }
   auto claims = DecodePart(parts[1]);

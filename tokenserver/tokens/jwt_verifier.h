@@ -16,8 +16,9 @@ struct JwtExpectations {
   bool allow_expired = false;  // id_token_hint may be expired (RP-Initiated Logout §2)
 };
 
-// The claims, if: three base64url parts, alg RS256, a kid published now, a valid signature,
-// the expected typ, iss equal to the issuer, and (unless allowed) exp in the future.
+// The claims, if: three base64url parts, alg RS256 or ES256 (and the key's own), a kid
+// published now, a valid signature, the expected typ, iss equal to the issuer, and (unless
+// allowed) exp in the future.
 absl::StatusOr<nlohmann::json> VerifyJwt(const Snapshot& snapshot, absl::string_view token,
                                          const JwtExpectations& expect, int64_t now);
 
