@@ -355,9 +355,10 @@ for k in tls.crt tls.key ca.crt; do
 done
 secret_file nauthera-issuer-tls tls.crt "$MTLS/https/tls.crt"; secret_file nauthera-issuer-tls tls.key "$MTLS/https/tls.key"
 sa_kubeconfig nauthera-controller "$WORK/controller.kubeconfig" || die helm "no token for ServiceAccount nauthera-controller"
-GRPC_PORT=$(free_port); CTRL_HTTP_PORT=$(free_port)
+GRPC_PORT=$(free_port); CTRL_HTTP_PORT=$(free_port); CTRL_METRICS_PORT=$(free_port)
 mapfile -t CONTROLLER_ARGS < <(deployment_args nauthera-controller | sed \
   -e "s|^--in-cluster$|--kubeconfig=$WORK/controller.kubeconfig|" \
+  -e "s|^--metrics-listen=.*|--metrics-listen=http://127.0.0.1:$CTRL_METRICS_PORT|" \
   -e "s|^--grpc-listen=.*|--grpc-listen=127.0.0.1:$GRPC_PORT|" \
   -e "s|^--http-listen=.*|--http-listen=http://127.0.0.1:$CTRL_HTTP_PORT|" \
   -e "s|^--state-dir=.*|--state-dir=$WORK/controller-state|" \
