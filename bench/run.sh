@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of the token server, side by side in one run (a script, not a test):
-#   - `openssl speed rsa2048` sign/s with -multi 2 and -multi 1 (the ceiling: one RS256
-#     signature per token);
+#   - `openssl speed rsa2048` and `openssl speed ecdsap256` sign/s with -multi 2 and -multi 1
+#     (the ceilings: one RS256 or ES256 signature per token);
+#   - a second Nauthera from BUILD_DIR started with --signing-algorithm=ES256 (target
+#     nauthera-es256): the same client_credentials run, beside the RS256 one in every round;
 #   - Nauthera's token server (local mode, started here, --threads=2): POST /oauth2/token
 #     client_credentials with wrk -t1 -c32, then at about half that rate (paced, see below),
 #     then discovery and JWKS GETs;
@@ -140,8 +142,8 @@ mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 # BUILD_DIR (target nauthera) and, with --before, from BEFORE_DIR (target nauthera-before),
 # each pair with its own manifests, state and client secret.
 declare -A NA_PID NA_URL NA_BODY CTRL_PID
-start_nauthera() { # start_nauthera TARGET BUILD_DIR
-  local t=$1 dir=$2 w="$WORK/$1" grpc ctrl port secret cid csecret
+start_nauthera() { # start_nauthera TARGET BUILD_DIR [CONTROLLER_ARG...]
+  local t=$1 dir=$2 w="$WORK/$1" grpc ctrl port secret cid csecret extra=("${@:3}")
   mkdir -p "$w"
   cp -r "$ROOT/examples/quickstart" "$w/manifests"
   ctrl=$(free_port); port=$(free_port)
@@ -153,7 +155,7 @@ start_nauthera() { # start_nauthera TARGET BUILD_DIR
     grpc=$(free_port); grpc_listen=(--grpc-listen="127.0.0.1:$grpc"); controller="127.0.0.1:$grpc"
   fi
   "$dir/controller/nauthera-controller" --manifests="$w/manifests" --state-dir="$w/state" \
-    --issuer-url="${NA_URL[$t]}" "${grpc_listen[@]}" \
+    --issuer-url="${NA_URL[$t]}" "${grpc_listen[@]}" "${extra[@]}" \
     --http-listen="http://127.0.0.1:$ctrl" >"$w/controller.log" 2>&1 </dev/null &
   CTRL_PID[$t]=$!; PIDS+=("${CTRL_PID[$t]}")
   wait_http "http://127.0.0.1:$ctrl/readyz" 30 "${CTRL_PID[$t]}"
@@ -169,6 +171,7 @@ start_nauthera() { # start_nauthera TARGET BUILD_DIR
 }
 NA_TARGETS=(nauthera)
 start_nauthera nauthera "$BUILD_DIR"
+start_nauthera nauthera-es256 "$BUILD_DIR" --signing-algorithm=ES256
 if [[ -n "$BEFORE_DIR" ]]; then
   NA_TARGETS+=(nauthera-before)
   start_nauthera nauthera-before "$BEFORE_DIR"
@@ -255,7 +258,7 @@ cmp -s <(curl -s "$NG_URL/oauth2/jwks") "$NG/www/oauth2/jwks" \
 
 # Idle memory, after one token each (state loaded, keys parsed).
 declare -A IDLE_RSS
-for t in "${NA_TARGETS[@]}"; do
+for t in "${NA_TARGETS[@]}" nauthera-es256; do
   IDLE_RSS[$t]=$(mem_kb "${NA_PID[$t]}" VmRSS)
   log "idle VmRSS kB: $t ${IDLE_RSS[$t]} (controller $(mem_kb "${CTRL_PID[$t]}" VmRSS))"
 done
@@ -320,9 +323,15 @@ ssl_run() {
   openssl speed -seconds "$SSL_SECONDS" -multi "$2" rsa2048 >"$out" 2>&1
   sign=$(awk '/^rsa 2048 bits/ {printf "%.0f", $(NF-1)}' "$out")
   printf '%s\topenssl\trsa2048 sign/s -multi %s\t-\t%s\t-\t-\t-\t%s\t-\n' "$1" "$2" "${sign:-0}" "$2" >>"$RESULTS"
+  # ES256's ceiling: ECDSA P-256 ("256 bits ecdsa (nistp256) ... sign verify sign/s verify/s").
+  out="$WORK/openssl-ec-r$1-m$2.txt"
+  log "round $1: openssl speed -seconds $SSL_SECONDS -multi $2 ecdsap256"
+  openssl speed -seconds "$SSL_SECONDS" -multi "$2" ecdsap256 >"$out" 2>&1
+  sign=$(awk '/ecdsa \(nistp256\)/ {printf "%.0f", $(NF-1)}' "$out")
+  printf '%s\topenssl\tecdsap256 sign/s -multi %s\t-\t%s\t-\t-\t-\t%s\t-\n' "$1" "$2" "${sign:-0}" "$2" >>"$RESULTS"
 }
 
-for t in "${NA_TARGETS[@]}"; do lua "$WORK/$t-token.lua" POST "${NA_BODY[$t]}" 0; done
+for t in "${NA_TARGETS[@]}" nauthera-es256; do lua "$WORK/$t-token.lua" POST "${NA_BODY[$t]}" 0; done
 lua "$WORK/peer-token.lua" POST "$PEER_BODY" 0
 lua "$WORK/get.lua" GET "" 0
 HALF_CONNS=32
@@ -354,6 +363,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
   for t in "${order[@]}"; do
     MAX[$t]=$(wrk_run "$r" "$t" "${NA_PID[$t]}" token 32 "$DURATION" "${NA_URL[$t]}/oauth2/token" "$WORK/$t-token.lua")
   done
+  wrk_run "$r" nauthera-es256 "${NA_PID[nauthera-es256]}" token 32 "$DURATION" \
+    "${NA_URL[nauthera-es256]}/oauth2/token" "$WORK/nauthera-es256-token.lua" >/dev/null
   MAX[peer-w0]=$(wrk_run "$r" peer-w0 "$P0_PID" token 32 "$DURATION" "$P0_URL/token" "$WORK/peer-token.lua")
   wrk_run "$r" peer-w2 "$P2_PID" token 32 "$DURATION" "$P2_URL/token" "$WORK/peer-token.lua" >/dev/null
   ssl_run "$r" 1
@@ -383,7 +394,7 @@ done
 # Memory per target: VmRSS idle (before load), VmRSS and VmHWM now (after all runs).
 MEM="$WORK/memory.tsv"
 : >"$MEM"
-for t in "${NA_TARGETS[@]}"; do
+for t in "${NA_TARGETS[@]}" nauthera-es256; do
   printf '%s\t%s\t%s\t%s\t%s\n' "$t" "${IDLE_RSS[$t]}" "$(mem_kb "${NA_PID[$t]}" VmRSS)" \
     "$(mem_kb "${NA_PID[$t]}" VmHWM)" "$(mem_kb "${CTRL_PID[$t]}" VmHWM)" >>"$MEM"
 done
@@ -422,20 +433,23 @@ half = lambda l: l.startswith('token, half')
 fmt = lambda v, spec='.0f', unit='': '-' if v is None else f"{v:{spec}}{unit}"
 ratio = lambda a, b: '-' if not a or not b else f"{a / b:.2f}x"
 
-ssl2 = med('openssl', lambda l: l.endswith('-multi 2'))
-ssl1 = med('openssl', lambda l: l.endswith('-multi 1'))
-targets = [t for t in ('nauthera', 'nauthera-before') if t in mem]
+ssl2 = med('openssl', lambda l: l.startswith('rsa2048') and l.endswith('-multi 2'))
+ssl1 = med('openssl', lambda l: l.startswith('rsa2048') and l.endswith('-multi 1'))
+ec2 = med('openssl', lambda l: l.startswith('ecdsap256') and l.endswith('-multi 2'))
+ec1 = med('openssl', lambda l: l.startswith('ecdsap256') and l.endswith('-multi 1'))
+targets = [t for t in ('nauthera', 'nauthera-es256', 'nauthera-before') if t in mem]
 cols = targets + ['nginx', 'peer-w0', 'peer-w2']
-names = {'nauthera': 'Nauthera', 'nauthera-before': 'Nauthera before',
+names = {'nauthera': 'Nauthera', 'nauthera-es256': 'Nauthera ES256', 'nauthera-before': 'Nauthera before',
          'nginx': 'nginx', 'peer-w0': 'oidc-provider 1 process', 'peer-w2': 'oidc-provider 2 workers'}
 print(f"\nSummary (medians over rounds; openssl rsa2048 sign/s -multi 2 / -multi 1: "
-      f"{fmt(ssl2)} / {fmt(ssl1)}):\n")
+      f"{fmt(ssl2)} / {fmt(ssl1)}; ecdsap256: {fmt(ec2)} / {fmt(ec1)}):\n")
 print("| measure | " + " | ".join(names[c] for c in cols) + " | aim |")
 print("|---|" + "---|" * len(cols) + "---|")
 def line(measure, cell, aim=''):
     print(f"| {measure} | " + " | ".join(cell(c) for c in cols) + f" | {aim} |")
 line("token req/s (-c32)", lambda c: fmt(med(c, is_('token'))))
-line("token / openssl -multi 2", lambda c: ratio(med(c, is_('token')), ssl2), ">= 0.8x")
+line("token / openssl -multi 2", lambda c: ratio(med(c, is_('token')), ec2 if c == 'nauthera-es256' else ssl2), ">= 0.8x")
+line("token req/s / Nauthera RS256's", lambda c: ratio(med(c, is_('token')), med('nauthera', is_('token'))), ">= 5x (ES256)")
 line("Nauthera token req/s / this one's", lambda c: ratio(med('nauthera', is_('token')), med(c, is_('token'))))
 line("token p99 at full load", lambda c: fmt(med(c, is_('token'), 6), '.2f', ' ms'))
 line("token at half load: req/s", lambda c: fmt(med(c, half)))
