@@ -98,6 +98,8 @@ controller = obj(dict({
     "jwksMaxAge": i(0, 86400),
     "keyRotation": obj({k: s(pattern=r"^(0|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$")
                         for k in ("period", "publishAhead", "retiredOverlap")}),
+    # Algorithm of new signing keys (--signing-algorithm; docs/signing-keys.md).
+    "signingKeys": obj({"algorithm": s(enum=["RS256", "ES256"])}),
     "service": obj({"clusterIP": s(enum=["", "None"]), "annotations": string_map()}),
     "serviceAccount": service_account(),
     "podDisruptionBudget": obj({"enabled": BOOL, "maxUnavailable": i(1)}),
