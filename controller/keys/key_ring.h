@@ -23,7 +23,7 @@ inline constexpr absl::string_view kSigningKeysNamespace = "nauthera-system";
 
 class KeyRing {
  public:
-  // Loads the key Secret from `store`, or makes one ACTIVE RSA-2048 key and a session key and
+  // Loads the key Secret from `store`, or makes one ACTIVE signing key and a session key and
   // saves them when there is none (if another replica saved first, uses the winner's). Fails
   // (and writes nothing) when the Secret exists but cannot be read as a key set: the keys
   // must be repaired, never silently replaced.

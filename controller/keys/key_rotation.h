@@ -55,7 +55,7 @@ struct RotationResult {
   int64_t next_due = 0;
 };
 
-// Makes a new RSA key whose phase the caller sets.
+// Makes a new signing key (of the configured algorithm) whose phase the caller sets.
 using KeyMaker = std::function<absl::StatusOr<SigningKey>(int64_t now)>;
 
 // REQUIRES: CheckKeySet(keys).ok(). The result passes CheckKeySet too.
