@@ -12,20 +12,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto/hashing.h"
+#include "common/crypto/openssl_util.h"
 #include "common/encoding/base64.h"
 
 namespace nauthera {
 namespace {
 
 constexpr size_t kCoordinateSize = 32;  // P-256: RFC 7518 §3.4 and §6.2.1.2
-
-std::string OpenSslError(absl::string_view what) {
-  unsigned long code = ERR_get_error();
-  char buf[256] = {0};
-  if (code != 0) ERR_error_string_n(code, buf, sizeof(buf));
-  ERR_clear_error();
-  return absl::StrCat(what, ": ", buf);
-}
 
 // A coordinate as exactly 32 big-endian bytes: RFC 7518 §6.2.1.2 requires the full width even
 // when the leading bytes are zero.
@@ -38,12 +31,6 @@ std::string FixedWidthParam(EVP_PKEY* pkey, const char* name) {
   BN_free(bn);
   if (written != static_cast<int>(kCoordinateSize)) return "";
   return bytes;
-}
-
-std::string BioToString(BIO* bio) {
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<size_t>(len));
 }
 
 bool IsP256(EVP_PKEY* pkey) {
@@ -119,11 +106,9 @@ absl::StatusOr<std::unique_ptr<EcKey>> EcKey::Generate() {
 }
 
 absl::StatusOr<std::unique_ptr<EcKey>> EcKey::FromPrivatePem(absl::string_view pem) {
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  if (bio == nullptr) return absl::ResourceExhaustedError("BIO_new_mem_buf failed");
-  EVP_PKEY* pkey = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
-  if (pkey == nullptr) return absl::InvalidArgumentError(OpenSslError("not a PEM private key"));
+  absl::StatusOr<EVP_PKEY*> read = ReadPrivateKeyPem(pem);
+  if (!read.ok()) return read.status();
+  EVP_PKEY* pkey = *read;
   if (!IsP256(pkey)) {
     EVP_PKEY_free(pkey);
     return absl::InvalidArgumentError("the private key is not an EC P-256 key");
@@ -135,21 +120,9 @@ std::vector<std::pair<std::string, std::string>> EcKey::PublicJwkMembers() const
   return {{"crv", "P-256"}, {"kty", "EC"}, {"x", x_b64_}, {"y", y_b64_}};
 }
 
-std::string EcKey::PrivatePem() const {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, pkey_, nullptr, nullptr, 0, nullptr, nullptr);
-  std::string out = BioToString(bio);
-  BIO_free(bio);
-  return out;
-}
+std::string EcKey::PrivatePem() const { return PrivateKeyPem(pkey_); }
 
-std::string EcKey::PublicPem() const {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(bio, pkey_);
-  std::string out = BioToString(bio);
-  BIO_free(bio);
-  return out;
-}
+std::string EcKey::PublicPem() const { return PublicKeyPem(pkey_); }
 
 absl::StatusOr<std::string> EcKey::Sign(absl::string_view data) const {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();

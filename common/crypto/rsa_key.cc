@@ -10,18 +10,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto/hashing.h"
+#include "common/crypto/openssl_util.h"
 #include "common/encoding/base64.h"
 
 namespace nauthera {
 namespace {
-
-std::string OpenSslError(absl::string_view what) {
-  unsigned long code = ERR_get_error();
-  char buf[256] = {0};
-  if (code != 0) ERR_error_string_n(code, buf, sizeof(buf));
-  ERR_clear_error();
-  return absl::StrCat(what, ": ", buf);
-}
 
 std::string BigNumParam(EVP_PKEY* pkey, const char* name) {
   BIGNUM* bn = nullptr;
@@ -30,12 +23,6 @@ std::string BigNumParam(EVP_PKEY* pkey, const char* name) {
   BN_bn2bin(bn, reinterpret_cast<unsigned char*>(bytes.data()));
   BN_free(bn);
   return bytes;
-}
-
-std::string BioToString(BIO* bio) {
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<size_t>(len));
 }
 
 }  // namespace
@@ -63,11 +50,9 @@ absl::StatusOr<std::unique_ptr<RsaKey>> RsaKey::Generate(int bits) {
 }
 
 absl::StatusOr<std::unique_ptr<RsaKey>> RsaKey::FromPrivatePem(absl::string_view pem) {
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  if (bio == nullptr) return absl::ResourceExhaustedError("BIO_new_mem_buf failed");
-  EVP_PKEY* pkey = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
-  if (pkey == nullptr) return absl::InvalidArgumentError(OpenSslError("not a PEM private key"));
+  absl::StatusOr<EVP_PKEY*> read = ReadPrivateKeyPem(pem);
+  if (!read.ok()) return read.status();
+  EVP_PKEY* pkey = *read;
   if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA) {
     EVP_PKEY_free(pkey);
     return absl::InvalidArgumentError("the private key is not an RSA key");
@@ -79,21 +64,9 @@ absl::StatusOr<std::unique_ptr<RsaKey>> RsaKey::FromPrivatePem(absl::string_view
   return std::unique_ptr<RsaKey>(new RsaKey(pkey));
 }
 
-std::string RsaKey::PrivatePem() const {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, pkey_, nullptr, nullptr, 0, nullptr, nullptr);
-  std::string out = BioToString(bio);
-  BIO_free(bio);
-  return out;
-}
+std::string RsaKey::PrivatePem() const { return PrivateKeyPem(pkey_); }
 
-std::string RsaKey::PublicPem() const {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(bio, pkey_);
-  std::string out = BioToString(bio);
-  BIO_free(bio);
-  return out;
-}
+std::string RsaKey::PublicPem() const { return PublicKeyPem(pkey_); }
 
 int RsaKey::Bits() const { return EVP_PKEY_get_bits(pkey_); }
 
