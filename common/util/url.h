@@ -2,6 +2,7 @@
 #ifndef NAUTHERA_COMMON_UTIL_URL_H_
 #define NAUTHERA_COMMON_UTIL_URL_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -29,6 +30,10 @@ absl::Status ValidateIssuerUrl(absl::string_view issuer);
 
 // application/x-www-form-urlencoded component encoding (spaces as "+").
 std::string FormUrlEncode(absl::string_view text);
+
+// Percent-decoding (RFC 3986 §2.1): "%" must be followed by two hex digits; nothing else is
+// changed ("+" stays "+"). nullopt on a malformed escape; the caller says where it was.
+std::optional<std::string> PercentDecode(absl::string_view text);
 
 }  // namespace nauthera
 

@@ -63,4 +63,14 @@ TEST_CASE("a URL port is digits only, and a URL holds no space or control charac
   CHECK(ParseUrl(text).ok() == ok);
 }
 
+TEST_CASE("percent-decoding takes exactly two hex digits after % (RFC 3986 §2.1)") {
+  CHECK(PercentDecode("a%41%2b%2F+b") == std::optional<std::string>("aA+/+b"));
+  CHECK(PercentDecode("") == std::optional<std::string>(""));
+  CHECK(PercentDecode("%00") == std::optional<std::string>(std::string(1, '\0')));
+  for (const char* bad : {"%", "%4", "%4g", "a%", "%%41", "%G0", "%-1"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(PercentDecode(bad).has_value());
+  }
+}
+
 }  // namespace nauthera

@@ -3,40 +3,18 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "common/util/url.h"
 
 namespace nauthera {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 absl::StatusOr<std::string> FormUrlDecode(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c == '%') {
-      int high = i + 1 < text.size() ? HexValue(text[i + 1]) : -1;
-      int low = i + 2 < text.size() ? HexValue(text[i + 2]) : -1;
-      if (high < 0 || low < 0) {
-        return absl::InvalidArgumentError("malformed percent-encoding");
-      }
-      out.push_back(static_cast<char>(high * 16 + low));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
+  // "+" is a space in form encoding (WHATWG URL Standard §5.1); it is replaced first, so "%2B"
+  // stays a plus sign.
+  std::optional<std::string> decoded = PercentDecode(absl::StrReplaceAll(text, {{"+", " "}}));
+  if (!decoded) return absl::InvalidArgumentError("malformed percent-encoding");
+  return *std::move(decoded);
 }
 
 absl::StatusOr<Form> Form::Parse(absl::string_view text) {

@@ -4,36 +4,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/util/url.h"
 
 namespace nauthera {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-absl::StatusOr<std::string> PercentDecode(absl::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) {
-      return absl::InvalidArgumentError("bad percent-encoding in --redis-url");
-    }
-    int high = HexValue(text[i + 1]);
-    int low = HexValue(text[i + 2]);
-    if (high < 0 || low < 0) {
-      return absl::InvalidArgumentError("bad percent-encoding in --redis-url");
-    }
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return out;
+absl::StatusOr<std::string> DecodeComponent(absl::string_view text) {
+  std::optional<std::string> decoded = PercentDecode(text);
+  if (!decoded) return absl::InvalidArgumentError("bad percent-encoding in --redis-url");
+  return *std::move(decoded);
 }
 
 }  // namespace
@@ -66,8 +45,8 @@ absl::StatusOr<RedisUrl> ParseRedisUrl(absl::string_view url) {
       pass = user;
       user = {};
     }
-    auto decoded_user = PercentDecode(user);
-    auto decoded_pass = PercentDecode(pass);
+    auto decoded_user = DecodeComponent(user);
+    auto decoded_pass = DecodeComponent(pass);
     if (!decoded_user.ok()) return decoded_user.status();
     if (!decoded_pass.ok()) return decoded_pass.status();
     out.username = *decoded_user;
