@@ -40,8 +40,15 @@ if ! command -v "$compiler" >/dev/null 2>&1; then
   exit 1
 fi
 
-# 1. Configure once; incremental builds after that.
+# 1. Configure once; incremental builds after that. One run at a time per build directory
+# (two checkouts may run it, e.g. a CI clone while the developer's tree warms the cache): the
+# second waits for the first instead of building in the same directory beside it.
 mkdir -p "$CACHE"
+exec 9>"$BUILD_DIR.lock"
+if ! flock -n 9; then
+  log "waiting for another run in $BUILD_DIR to finish"
+  flock 9
+fi
 ln -sfn "$ROOT" "$SRC_LINK"
 launcher=()
 if command -v ccache >/dev/null 2>&1; then
