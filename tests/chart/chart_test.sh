@@ -144,7 +144,8 @@ case_render() {
         fullname=team-nauthera watch=apps 2>&1) || { fail render "namespace scope, other namespace" "$out"; return; }
   render "$WORK/r-ing.yaml" nauthera -n nauthera-system --set issuerUrl=https://auth.example.com:8443/ \
     --set tokenServer.ingress.enabled=true --set tokenServer.autoscaling.enabled=true \
-    --set 'tokenServer.trustedProxies={10.0.0.0/8,fd00::/8}' ||
+    --set 'tokenServer.trustedProxies={10.0.0.0/8,fd00::/8}' \
+    --set controller.signingKeys.algorithm=ES256 ||
     { fail render "helm template (ingress)" "$(cat "$WORK/r-ing.yaml.err")"; return; }
   out=$(python3 "$HERE/check_render.py" ingress-hpa "$WORK/r-ing.yaml" host=auth.example.com 2>&1) ||
     { fail render "ingress + HPA" "$out"; return; }
@@ -204,6 +205,8 @@ case_schema() {
   expect_refused "grant type" "at '/defaultPolicy/allowedGrantTypes/0'" "${ok[@]}" --set "defaultPolicy.allowedGrantTypes={password}"
   expect_refused "port range" "at '/controller/grpcPort'" "${ok[@]}" --set controller.grpcPort=70000
   expect_refused "tls.mode" "at '/tokenServer/tls/mode'" "${ok[@]}" --set tokenServer.tls.mode=none
+  expect_refused "signing algorithm" "at '/controller/signingKeys/algorithm'" "${ok[@]}" \
+    --set controller.signingKeys.algorithm=HS256
   expect_refused "secret mode without a Secret" "tokenServer.tls.secretName" "${ok[@]}" --set tokenServer.tls.mode=secret
   expect_refused "2 controllers without leader election" "leaderElection" "${ok[@]}" --set controller.leaderElection.enabled=false
   expect_accepted --set issuerUrl=http://127.0.0.1:8080

@@ -232,6 +232,9 @@ def case_cluster(docs, opts):
           "without Redis the token-server Service keeps a client on one replica (ClientIP)")
     check(not any(x.startswith("--redis-url") for x in a), "no --redis-url by default")
     check(not any(x.startswith("--trusted-proxies") for x in a), "no --trusted-proxies by default")
+    ctl_args = args_of(ctl)
+    check("--signing-algorithm=RS256" in ctl_args,
+          f"new signing keys are RS256 by default (controller.signingKeys.algorithm): {ctl_args}")
     pdbs = {d["metadata"]["name"]: d for d in by_kind(docs, "PodDisruptionBudget")}
     check(pdbs.get(f"{fullname}-tokenserver", {}).get("spec", {}).get("minAvailable") == 1,
           "token-server PDB minAvailable 1")
@@ -314,6 +317,9 @@ def case_ingress_hpa(docs, opts):
     ts_args = args_of(one(docs, "Deployment", "-tokenserver"))
     check("--trusted-proxies=10.0.0.0/8,fd00::/8" in ts_args,
           f"behind the Ingress: --trusted-proxies from tokenServer.trustedProxies: {ts_args}")
+    ctl_args = args_of(one(docs, "Deployment", "-controller"))
+    check("--signing-algorithm=ES256" in ctl_args and "--signing-algorithm=RS256" not in ctl_args,
+          f"controller.signingKeys.algorithm=ES256 -> --signing-algorithm=ES256: {ctl_args}")
     check(hpa.get("spec", {}).get("minReplicas") == 2, "HPA minReplicas 2")
     ts = one(docs, "Deployment", "-tokenserver")
     check("replicas" not in ts.get("spec", {}), "with an HPA the Deployment leaves replicas to it")
